@@ -1,0 +1,24 @@
+//! The declarative description of an engram network.
+//!
+//! A model file (TOML) is read into a [`Model`]: every quantity carries a unit and is
+//! converted to SI, every key is checked against the neuron model's [`KindSpec`], and
+//! every error is a [`ModelError`] that names the file, line, column and dotted key and
+//! says what was expected. No simulation code lives here: the simulator passes the
+//! [`Registry`] of its neuron models in.
+
+pub mod dist;
+pub mod error;
+pub mod model;
+pub mod parse;
+pub mod reader;
+pub mod spec;
+pub mod units;
+
+pub use dist::Dist;
+pub use error::{ModelError, Source};
+pub use model::{
+    Model, PoissonInput, Population, Projection, Record, Rule, SpikeRecord, StateRecord, StepCurrent,
+};
+pub use parse::{apply_overrides, load_model, parse_model, RULES};
+pub use spec::{no_check, Default, KindSpec, ParamKind, ParamSpec, ParamValue, Params, Registry, StateSpec};
+pub use units::{parse_quantity, Dim, Quantity};

@@ -1,0 +1,587 @@
+//! Reading a model file: TOML text in, a validated [`Model`] out.
+
+use std::path::Path;
+
+use toml_edit::{DocumentMut, ImDocument, Item, Value};
+
+use crate::dist::Dist;
+use crate::error::{closest, ModelError, Source};
+use crate::model::*;
+use crate::reader::{Entry, Result, TableReader};
+use crate::spec::{Default, KindSpec, ParamKind, ParamValue, Params, Registry};
+use crate::units::Dim;
+
+/// The connectivity rules a projection may name.
+pub const RULES: [&str; 6] =
+    ["all_to_all", "one_to_one", "fixed_probability", "fixed_indegree", "fixed_outdegree", "fixed_total_number"];
+
+/// Reads and validates the model file at `path`, after applying `overrides`
+/// (`"populations.exc.tau_m=10 ms"`, see [`apply_overrides`]).
+pub fn load_model(path: &Path, overrides: &[String], registry: &dyn Registry) -> Result<Model> {
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ModelError::whole_file(&name, format!("cannot read the model file: {e}")))?;
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "model".into());
+    parse_model(&name, &stem, &text, overrides, registry)
+}
+
+/// Reads and validates a model from its text. `file` names it in errors; `stem` is
+/// the model's name when the text has no `name` key.
+pub fn parse_model(
+    file: &str,
+    stem: &str,
+    text: &str,
+    overrides: &[String],
+    registry: &dyn Registry,
+) -> Result<Model> {
+    let text = apply_overrides(file, text, overrides)?;
+    let src = Source::new(file, text);
+    let doc = ImDocument::parse(src.text.as_str()).map_err(|e| {
+        let msg = e.message().trim().replace('\n', " ");
+        src.error(e.span(), "", format!("invalid TOML: {msg}"))
+    })?;
+    let mut root = TableReader::root(doc.as_table(), &src);
+    let model = read_model(&mut root, stem, registry)?;
+    root.finish()?;
+    Ok(model)
+}
+
+/// Applies `--set KEY=VALUE` overrides to the document text. `KEY` is a dotted path;
+/// `VALUE` is read as a TOML value, and as a string when it is not one (so
+/// `tau_m=10 ms` works without shell quoting).
+pub fn apply_overrides(file: &str, text: &str, overrides: &[String]) -> Result<String> {
+    if overrides.is_empty() {
+        return Ok(text.to_string());
+    }
+    let mut doc: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
+        let src = Source::new(file, text);
+        src.error(e.span(), "", format!("invalid TOML: {}", e.message().trim().replace('\n', " ")))
+    })?;
+    for o in overrides {
+        let bad = |msg: String| ModelError::whole_file(&format!("--set {o}"), msg);
+        let (key, raw) = o.split_once('=').ok_or_else(|| bad("expected KEY=VALUE".into()))?;
+        let parts: Vec<&str> = key.trim().split('.').collect();
+        if parts.iter().any(|p| p.is_empty()) {
+            return Err(bad(format!("`{key}` is not a dotted key path")));
+        }
+        let value: Value = raw.trim().parse().unwrap_or_else(|_| Value::from(raw.trim()));
+        let (last, path) = parts.split_last().expect("split gives at least one part");
+        let mut table = doc.as_table_mut() as &mut dyn toml_edit::TableLike;
+        for (i, p) in path.iter().enumerate() {
+            let item = table.entry(p).or_insert(Item::Table(toml_edit::Table::new()));
+            table = item
+                .as_table_like_mut()
+                .ok_or_else(|| bad(format!("`{}` is not a table", parts[..=i].join("."))))?;
+        }
+        let slot = table.entry(last).or_insert(Item::None);
+        *slot = Item::Value(value.decorated(" ", ""));
+    }
+    Ok(doc.to_string())
+}
+
+fn read_model(root: &mut TableReader<'_>, stem: &str, registry: &dyn Registry) -> Result<Model> {
+    let name = match root.get("name") {
+        Some(e) => e.as_str("name", "the model's name as a string")?.to_string(),
+        None => stem.to_string(),
+    };
+    let sim_entry = root.require("simulation", "a [simulation] table with dt and duration")?;
+    let mut sim = sim_entry.table("simulation", "a table")?;
+    let dt = match sim.get("dt") {
+        Some(e) => e.quantity("simulation.dt", Dim::TIME)?,
+        None => 1e-4,
+    };
+    if dt <= 0.0 {
+        return Err(sim.get("dt").expect("dt was read").error("simulation.dt", "expected a positive time step"));
+    }
+    let dur = sim.require("duration", "a time such as \"1 s\"")?;
+    let duration = dur.quantity("simulation.duration", Dim::TIME)?;
+    if duration < 0.0 {
+        return Err(dur.error("simulation.duration", "expected a duration ≥ 0"));
+    }
+    let seed = match sim.get("seed") {
+        Some(e) => e.count("simulation.seed", "a seed")?,
+        None => 1,
+    };
+    sim.finish()?;
+
+    let pops_entry = root.require("populations", "a [populations.NAME] table per population")?;
+    let pops = pops_entry.table("populations", "a table of populations")?;
+    let mut populations = Vec::new();
+    for (pname, entry, _) in pops.entries() {
+        let path = format!("populations.{pname}");
+        let mut t = entry.table(&path, "a table describing the population")?;
+        populations.push(read_population(&mut t, &pname, registry)?);
+        t.finish()?;
+    }
+    if populations.is_empty() {
+        return Err(pops.error("expected at least one population"));
+    }
+
+    let mut model = Model {
+        name,
+        dt,
+        duration,
+        seed,
+        populations,
+        projections: Vec::new(),
+        record: Record { spikes: Vec::new(), state: Vec::new(), rate_bin: 1e-3 },
+    };
+    for i in 0..model.populations.len() {
+        resolve_inputs(&mut model, i, &pops)?;
+    }
+
+    if let Some(e) = root.get("projections") {
+        let projs = e.table("projections", "a table of projections")?;
+        for (name, entry, _) in projs.entries() {
+            let path = format!("projections.{name}");
+            let mut t = entry.table(&path, "a table describing the projection")?;
+            let p = read_projection(&mut t, &name, &model)?;
+            t.finish()?;
+            model.projections.push(p);
+        }
+    }
+    model.record = read_record(root.get("record"), &model)?;
+    Ok(model)
+}
+
+fn read_population(t: &mut TableReader<'_>, name: &str, registry: &dyn Registry) -> Result<Population> {
+    let n_key = t.key_path("n");
+    let n_entry = t.require("n", "the number of neurons")?;
+    let size = n_entry.count(&n_key, "the number of neurons")?;
+    if size == 0 {
+        return Err(n_entry.error(&n_key, "expected the number of neurons, at least 1, found 0"));
+    }
+    let model_key = t.key_path("model");
+    let model_entry = t.require("model", "the neuron model's name")?;
+    let model_name = model_entry.as_str(&model_key, "the neuron model's name as a string")?;
+    let names = registry.names();
+    let kind = registry.kind(model_name).ok_or_else(|| {
+        let e = model_entry.error(
+            &model_key,
+            format!("unknown neuron model \"{model_name}\", expected one of {}", names.join(", ")),
+        );
+        match closest(model_name, names.iter().copied()) {
+            Some(c) => e.with_help(format!("did you mean \"{c}\"?")),
+            None => e,
+        }
+    })?;
+    let params = read_params(t, kind)?;
+    if let Err((key, msg)) = (kind.check)(&params) {
+        let path = t.key_path(key);
+        return Err(match t.get(key) {
+            Some(e) => e.error(&path, msg),
+            None => t.error(format!("{key} (default): {msg}")),
+        });
+    }
+    let mut init = Vec::new();
+    if let Some(e) = t.get("init") {
+        let mut it = e.table(&t.key_path("init"), "a table of initial values")?;
+        for (var, ve, span) in it.entries() {
+            let key = it.key_path(&var);
+            let Some(spec) = kind.state.iter().find(|s| s.name == var) else {
+                let known: Vec<&str> = kind.state.iter().map(|s| s.name).collect();
+                let mut err = t.src.error(
+                    span,
+                    &key,
+                    format!("`{var}` is not a state variable of \"{}\" (it has {})", kind.name, known.join(", ")),
+                );
+                if let Some(c) = closest(&var, known.iter().copied()) {
+                    err = err.with_help(format!("did you mean `{c}`?"));
+                }
+                return Err(err);
+            };
+            let (d, _) = ve.dist(&key, &[spec.dim])?;
+            init.push((spec.name.to_string(), d));
+        }
+        // Every key was checked against the state variables above.
+        for s in kind.state {
+            it.allow(s.name);
+        }
+        it.finish()?;
+    }
+    // poisson_input and step_current are read once every population is known
+    // (they only need this population's model), see `resolve_inputs`.
+    t.allow("poisson_input");
+    t.allow("step_current");
+    Ok(Population {
+        name: name.to_string(),
+        size: size as usize,
+        kind,
+        params,
+        init,
+        poisson_inputs: Vec::new(),
+        step_current: None,
+    })
+}
+
+fn read_params(t: &mut TableReader<'_>, kind: &'static KindSpec) -> Result<Params> {
+    let mut params = Params::default();
+    for spec in kind.params {
+        let key = t.key_path(spec.name);
+        let entry = t.get(spec.name);
+        let value = match (spec.kind, entry) {
+            (ParamKind::Quantity(dim, _), Some(e)) => ParamValue::Scalar(e.quantity(&key, dim)?),
+            (ParamKind::Number(_), Some(e)) => ParamValue::Scalar(e.number(&key)?),
+            (ParamKind::Quantity(_, Default::Value(v)) | ParamKind::Number(Default::Value(v)), None) => {
+                ParamValue::Scalar(v)
+            }
+            (ParamKind::Quantity(_, Default::Required) | ParamKind::Number(Default::Required), None) => {
+                return Err(t.error(format!("missing key `{}` ({})", spec.name, spec.doc)))
+            }
+            (ParamKind::Quantity(_, Default::Derived) | ParamKind::Number(Default::Derived), None) => continue,
+            (ParamKind::Choice(choices), Some(e)) => {
+                let c = e.as_str(&key, &format!("one of {}", choices.join(", ")))?;
+                if !choices.contains(&c) {
+                    let err = e.error(&key, format!("unknown value \"{c}\", expected one of {}", choices.join(", ")));
+                    return Err(match closest(c, choices.iter().copied()) {
+                        Some(s) => err.with_help(format!("did you mean \"{s}\"?")),
+                        None => err,
+                    });
+                }
+                ParamValue::Choice(c.to_string())
+            }
+            (ParamKind::Choice(choices), None) => ParamValue::Choice(choices[0].to_string()),
+            (ParamKind::QuantityList(dim), Some(e)) => {
+                let mut out = Vec::new();
+                for (i, (item, span)) in e.array(&key, "an array of quantities")?.iter().enumerate() {
+                    let el = Entry { item, span: span.clone(), src: e.src };
+                    out.push(el.quantity(&format!("{key}[{i}]"), dim)?);
+                }
+                ParamValue::List(out)
+            }
+            (ParamKind::IndexList, Some(e)) => ParamValue::Indices(read_ids(&e, &key, u64::MAX)?),
+            (ParamKind::QuantityList(_) | ParamKind::IndexList, None) => continue,
+        };
+        params.insert(spec.name, value);
+    }
+    Ok(params)
+}
+
+fn read_ids(e: &Entry<'_>, key: &str, size: u64) -> Result<Vec<u64>> {
+    let mut out = Vec::new();
+    for (i, (item, span)) in e.array(key, "an array of neuron indices")?.iter().enumerate() {
+        let el = Entry { item, span: span.clone(), src: e.src };
+        let k = format!("{key}[{i}]");
+        let id = el.count(&k, "a neuron index")?;
+        if id >= size {
+            return Err(el.error(&k, format!("neuron index {id} is out of range: the population has {size} neurons")));
+        }
+        out.push(id);
+    }
+    Ok(out)
+}
+
+/// Reads `poisson_input` and `step_current` of population `i`.
+fn resolve_inputs(model: &mut Model, i: usize, pops: &TableReader<'_>) -> Result<()> {
+    let (_, entry, _) = pops.entries().into_iter().nth(i).expect("one entry per population");
+    let path = format!("populations.{}", model.populations[i].name);
+    let mut t = entry.table(&path, "a table")?;
+    let kind = model.populations[i].kind;
+    if let Some(e) = t.get("poisson_input") {
+        let key = t.key_path("poisson_input");
+        let items: Vec<(Item, Option<std::ops::Range<usize>>)> = match e.item {
+            Item::ArrayOfTables(a) => a.iter().map(|t| (Item::Table(t.clone()), t.span())).collect(),
+            Item::Value(Value::Array(_)) => e.array(&key, "an array of tables")?,
+            _ => vec![(e.item.clone(), e.span.clone())],
+        };
+        for (j, (item, span)) in items.iter().enumerate() {
+            let el = Entry { item, span: span.clone(), src: e.src };
+            let k = if items.len() > 1 { format!("{key}[{j}]") } else { key.clone() };
+            let mut pt = el.table(&k, "a table { rate = ..., weight = ..., receptor = ... }")?;
+            if !kind.accepts_input {
+                return Err(el.error(&k, format!("neuron model \"{}\" takes no input", kind.name)));
+            }
+            let rk = pt.key_path("rate");
+            let rate = pt.require("rate", "a rate such as \"2.4 kHz\"")?.quantity(&rk, Dim::FREQUENCY)?;
+            if rate < 0.0 {
+                return Err(pt.error("expected a rate ≥ 0"));
+            }
+            let wk = pt.key_path("weight");
+            let dims = (kind.weight_dims)(&model.populations[i].params);
+            let (weight, weight_dim) = pt.require("weight", "the weight of one input spike")?.quantity_of(&wk, dims)?;
+            let receptor = read_receptor(&mut pt, kind, weight, weight_dim)?;
+            pt.finish()?;
+            model.populations[i].poisson_inputs.push(PoissonInput { rate, weight, weight_dim, receptor });
+        }
+    }
+    if let Some(e) = t.get("step_current") {
+        let key = t.key_path("step_current");
+        if !kind.accepts_input {
+            return Err(e.error(&key, format!("neuron model \"{}\" takes no input current", kind.name)));
+        }
+        let mut st = e.table(&key, "a table { times = [...], amplitudes = [...] }")?;
+        let list = |st: &mut TableReader<'_>, k: &'static str, dim: Dim| -> Result<Vec<f64>> {
+            let key = st.key_path(k);
+            let e = st.require(k, &format!("an array of {}s", dim.describe()))?;
+            e.array(&key, "an array")?
+                .iter()
+                .enumerate()
+                .map(|(i, (item, span))| {
+                    Entry { item, span: span.clone(), src: e.src }.quantity(&format!("{key}[{i}]"), dim)
+                })
+                .collect()
+        };
+        let times = list(&mut st, "times", Dim::TIME)?;
+        let amplitudes = list(&mut st, "amplitudes", Dim::CURRENT)?;
+        if times.len() != amplitudes.len() {
+            return Err(st.error(format!(
+                "times and amplitudes must have the same length, found {} and {}",
+                times.len(),
+                amplitudes.len()
+            )));
+        }
+        if times.windows(2).any(|w| w[1] <= w[0]) {
+            return Err(st.error("times must be strictly increasing"));
+        }
+        st.finish()?;
+        model.populations[i].step_current = Some(StepCurrent { times, amplitudes });
+    }
+    Ok(())
+}
+
+fn read_receptor(t: &mut TableReader<'_>, kind: &KindSpec, weight_mean: f64, dim: Dim) -> Result<usize> {
+    let key = t.key_path("receptor");
+    match t.get("receptor") {
+        Some(e) => {
+            let r = e.as_str(&key, &format!("one of {}", kind.receptors.join(", ")))?;
+            kind.receptors.iter().position(|x| *x == r).ok_or_else(|| {
+                let err = e.error(
+                    &key,
+                    format!("unknown receptor \"{r}\" of \"{}\", expected one of {}", kind.name, kind.receptors.join(", ")),
+                );
+                match closest(r, kind.receptors.iter().copied()) {
+                    Some(c) => err.with_help(format!("did you mean \"{c}\"?")),
+                    None => err,
+                }
+            })
+        }
+        None if kind.receptors.len() == 1 => Ok(0),
+        None if dim == Dim::CONDUCTANCE => Err(t.error(format!(
+            "missing key `receptor`: conductance weights need one of {}",
+            kind.receptors.join(", ")
+        ))),
+        // Current-based synapses: the sign of the weight says which port, as in NEST.
+        None => {
+            let want = if weight_mean < 0.0 { "inh" } else { "exc" };
+            Ok(kind.receptors.iter().position(|x| *x == want).unwrap_or(0))
+        }
+    }
+}
+
+fn population_ref(t: &mut TableReader<'_>, key: &'static str, model: &Model) -> Result<usize> {
+    let k = t.key_path(key);
+    let e = t.require(key, "a population name")?;
+    let name = e.as_str(&k, "a population name")?;
+    model.population_index(name).ok_or_else(|| {
+        let names: Vec<&str> = model.populations.iter().map(|p| p.name.as_str()).collect();
+        let err = e.error(&k, format!("unknown population \"{name}\", expected one of {}", names.join(", ")));
+        match closest(name, names.iter().copied()) {
+            Some(c) => err.with_help(format!("did you mean \"{c}\"?")),
+            None => err,
+        }
+    })
+}
+
+fn read_projection(t: &mut TableReader<'_>, name: &str, model: &Model) -> Result<Projection> {
+    let source = population_ref(t, "source", model)?;
+    let target = population_ref(t, "target", model)?;
+    let tgt = &model.populations[target];
+    if tgt.kind.receptors.is_empty() {
+        return Err(t.error(format!("population \"{}\" is a generator (\"{}\") and cannot receive synapses", tgt.name, tgt.kind.name)));
+    }
+    let rule_key = t.key_path("rule");
+    let rule_entry = t.require("rule", "a connectivity rule")?;
+    let rule_name = rule_entry.as_str(&rule_key, "the name of a connectivity rule")?;
+    let flag = |t: &mut TableReader<'_>, k: &'static str, default: bool| -> Result<bool> {
+        let key = t.key_path(k);
+        t.get(k).map_or(Ok(default), |e| e.boolean(&key))
+    };
+    let degree = |t: &mut TableReader<'_>, k: &'static str, what: &str| -> Result<u64> {
+        let key = t.key_path(k);
+        t.require(k, what)?.count(&key, what)
+    };
+    let rule = match rule_name {
+        "all_to_all" => Rule::AllToAll { autapses: flag(t, "autapses", true)? },
+        "one_to_one" => {
+            if model.populations[source].size != tgt.size {
+                return Err(rule_entry.error(
+                    &rule_key,
+                    format!(
+                        "one_to_one needs populations of the same size, found {} and {}",
+                        model.populations[source].size, tgt.size
+                    ),
+                ));
+            }
+            Rule::OneToOne
+        }
+        "fixed_probability" => {
+            let pk = t.key_path("p");
+            let pe = t.require("p", "the connection probability")?;
+            let p = pe.number(&pk)?;
+            if !(0.0..=1.0).contains(&p) {
+                return Err(pe.error(&pk, format!("expected a probability between 0 and 1, found {p}")));
+            }
+            Rule::FixedProbability { p, autapses: flag(t, "autapses", true)? }
+        }
+        "fixed_indegree" => Rule::FixedIndegree {
+            k: degree(t, "indegree", "the number of sources per target")?,
+            autapses: flag(t, "autapses", true)?,
+            multapses: flag(t, "multapses", true)?,
+        },
+        "fixed_outdegree" => Rule::FixedOutdegree {
+            k: degree(t, "outdegree", "the number of targets per source")?,
+            autapses: flag(t, "autapses", true)?,
+            multapses: flag(t, "multapses", true)?,
+        },
+        "fixed_total_number" => Rule::FixedTotalNumber {
+            n: degree(t, "n", "the number of synapses")?,
+            autapses: flag(t, "autapses", true)?,
+            multapses: flag(t, "multapses", true)?,
+        },
+        other => {
+            let err = rule_entry.error(
+                &rule_key,
+                format!("unknown connectivity rule \"{other}\", expected one of {}", RULES.join(", ")),
+            );
+            return Err(match closest(other, RULES) {
+                Some(c) => err.with_help(format!("did you mean \"{c}\"?")),
+                None => err,
+            });
+        }
+    };
+    check_rule_feasible(t, &rule, model.populations[source].size as u64, tgt.size as u64, source == target)?;
+
+    let wk = t.key_path("weight");
+    let dims = (tgt.kind.weight_dims)(&tgt.params);
+    let we = t.require("weight", "the synaptic weight")?;
+    let (weight, weight_dim) = we.dist(&wk, dims)?;
+    if weight_dim == Dim::CONDUCTANCE && weight.bounds().0 < 0.0 {
+        return Err(we.error(&wk, "conductance weights must be ≥ 0; use receptor = \"inh\" for inhibition"));
+    }
+    let dk = t.key_path("delay");
+    let delay = match t.get("delay") {
+        Some(e) => {
+            let (d, _) = e.dist(&dk, &[Dim::TIME])?;
+            let low = match d {
+                Dist::Const(v) => v,
+                Dist::Uniform { low, .. } => low,
+                _ => model.dt,
+            };
+            // Delays are whole steps; allow for rounding of values written as multiples of dt.
+            if low < model.dt * (1.0 - 1e-9) {
+                return Err(e.error(
+                    &dk,
+                    format!(
+                        "delay {} is shorter than the time step dt = {}: a spike needs at least one step to arrive",
+                        fmt_ms(low),
+                        fmt_ms(model.dt)
+                    ),
+                ));
+            }
+            if d.bounds().1.is_finite() && d.bounds().1 / model.dt > u16::MAX as f64 {
+                return Err(e.error(&dk, format!("delay is longer than {} steps", u16::MAX)));
+            }
+            d
+        }
+        None => Dist::Const(model.dt),
+    };
+    let receptor = read_receptor(t, tgt.kind, weight.mean(), weight_dim)?;
+    Ok(Projection { name: name.to_string(), source, target, rule, weight, weight_dim, delay, receptor })
+}
+
+fn fmt_ms(seconds: f64) -> String {
+    format!("{} ms", (seconds * 1e3 * 1e6).round() / 1e6)
+}
+
+fn check_rule_feasible(t: &TableReader<'_>, rule: &Rule, n_src: u64, n_tgt: u64, same: bool) -> Result<()> {
+    let (k, pool, what) = match *rule {
+        Rule::FixedIndegree { k, autapses, multapses: false } => (k, n_src - u64::from(same && !autapses), "indegree"),
+        Rule::FixedOutdegree { k, autapses, multapses: false } => (k, n_tgt - u64::from(same && !autapses), "outdegree"),
+        Rule::FixedTotalNumber { n, autapses, multapses: false } => {
+            (n, n_src * n_tgt - if same && !autapses { n_src } else { 0 }, "n")
+        }
+        _ => return Ok(()),
+    };
+    if k > pool {
+        return Err(t.error(format!("{what} = {k} is more than the {pool} distinct pairs available without multapses")));
+    }
+    Ok(())
+}
+
+fn read_record(entry: Option<Entry<'_>>, model: &Model) -> Result<Record> {
+    let all = |model: &Model| -> Vec<SpikeRecord> {
+        (0..model.populations.len()).map(|population| SpikeRecord { population, ids: None }).collect()
+    };
+    let Some(entry) = entry else {
+        return Ok(Record { spikes: all(model), state: Vec::new(), rate_bin: 1e-3 });
+    };
+    let mut t = entry.table("record", "a [record] table")?;
+    let spikes = match t.get("spikes") {
+        None => all(model),
+        Some(e) => {
+            let st = e.table("record.spikes", "a table mapping population names to \"all\" or a list of indices")?;
+            let mut out = Vec::new();
+            for (name, pe, span) in st.entries() {
+                let key = format!("record.spikes.{name}");
+                let population = model.population_index(&name).ok_or_else(|| {
+                    e.src.error(span.clone(), &key, format!("unknown population \"{name}\""))
+                })?;
+                let ids = if pe.item.as_str() == Some("all") {
+                    None
+                } else {
+                    Some(read_ids(&pe, &key, model.populations[population].size as u64)?.into_iter().map(|i| i as u32).collect())
+                };
+                out.push(SpikeRecord { population, ids });
+            }
+            out
+        }
+    };
+    let rate_bin = match t.get("rate_bin") {
+        Some(e) => e.quantity("record.rate_bin", Dim::TIME)?.max(model.dt),
+        None => 1e-3,
+    };
+    let mut state = Vec::new();
+    if let Some(e) = t.get("state") {
+        let items: Vec<(Item, Option<std::ops::Range<usize>>)> = match e.item {
+            Item::ArrayOfTables(a) => a.iter().map(|t| (Item::Table(t.clone()), t.span())).collect(),
+            _ => e.array("record.state", "an array of tables ([[record.state]])")?,
+        };
+        for (j, (item, span)) in items.iter().enumerate() {
+            let key = format!("record.state[{j}]");
+            let el = Entry { item, span: span.clone(), src: e.src };
+            let mut st = el.table(&key, "a table { population, vars, ids, every }")?;
+            let population = population_ref(&mut st, "population", model)?;
+            let pop = &model.populations[population];
+            let vk = st.key_path("vars");
+            let ve = st.require("vars", "an array of state variable names")?;
+            let mut vars = Vec::new();
+            for (i, (item, span)) in ve.array(&vk, "an array of state variable names")?.iter().enumerate() {
+                let el = Entry { item, span: span.clone(), src: e.src };
+                let k = format!("{vk}[{i}]");
+                let v = el.as_str(&k, "a state variable name")?;
+                if !pop.kind.state.iter().any(|s| s.name == v) {
+                    let known: Vec<&str> = pop.kind.state.iter().map(|s| s.name).collect();
+                    let err = el.error(&k, format!("`{v}` is not a state variable of \"{}\" (it has {})", pop.kind.name, known.join(", ")));
+                    return Err(match closest(v, known.iter().copied()) {
+                        Some(c) => err.with_help(format!("did you mean `{c}`?")),
+                        None => err,
+                    });
+                }
+                vars.push(v.to_string());
+            }
+            let ik = st.key_path("ids");
+            let ids = match st.get("ids") {
+                Some(ie) => read_ids(&ie, &ik, pop.size as u64)?.into_iter().map(|i| i as u32).collect(),
+                None => vec![0],
+            };
+            let every = match st.get("every") {
+                Some(ee) => ((ee.quantity(&st.key_path("every"), Dim::TIME)? / model.dt).round() as u32).max(1),
+                None => 1,
+            };
+            st.finish()?;
+            state.push(StateRecord { population, vars, ids, every });
+        }
+    }
+    t.finish()?;
+    Ok(Record { spikes, state, rate_bin })
+}

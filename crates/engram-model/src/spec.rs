@@ -1,0 +1,167 @@
+//! What a neuron model declares about itself so that model files can be checked
+//! against it: its parameters with units and defaults, its state variables, its
+//! receptors (input ports) and the dimension its synaptic weights must have.
+//!
+//! The simulator owns the models; it hands the parser a [`Registry`] of their specs,
+//! so this crate validates a model without knowing any neuron model's equations.
+
+use std::collections::BTreeMap;
+
+use crate::units::Dim;
+
+/// The default of a parameter.
+#[derive(Clone, Copy, Debug)]
+pub enum Default {
+    /// This value (SI units) when the key is absent.
+    Value(f64),
+    /// The key must be given.
+    Required,
+    /// The model works out a value itself when the key is absent (from a preset, say).
+    Derived,
+}
+
+/// The type of a parameter.
+#[derive(Clone, Copy, Debug)]
+pub enum ParamKind {
+    /// A quantity with a unit.
+    Quantity(Dim, Default),
+    /// A plain number.
+    Number(Default),
+    /// One name out of a fixed list; the first is the default.
+    Choice(&'static [&'static str]),
+    /// A list of quantities with a unit (spike times, say).
+    QuantityList(Dim),
+    /// A list of non-negative integers (neuron indices, say).
+    IndexList,
+}
+
+/// One parameter of a neuron model.
+#[derive(Clone, Copy, Debug)]
+pub struct ParamSpec {
+    /// The key in the model file (`tau_m`).
+    pub name: &'static str,
+    /// Its type, unit and default.
+    pub kind: ParamKind,
+    /// One line on what it means.
+    pub doc: &'static str,
+}
+
+/// One state variable of a neuron model, which can be initialised and recorded.
+#[derive(Clone, Copy, Debug)]
+pub struct StateSpec {
+    /// Its name (`v`).
+    pub name: &'static str,
+    /// Its dimension.
+    pub dim: Dim,
+    /// One line on what it means.
+    pub doc: &'static str,
+}
+
+/// Everything the parser needs to know about a neuron model.
+#[derive(Debug)]
+pub struct KindSpec {
+    /// The name used in `model = "..."`.
+    pub name: &'static str,
+    /// One line on what it is, with its reference.
+    pub doc: &'static str,
+    /// Its parameters.
+    pub params: &'static [ParamSpec],
+    /// Its state variables.
+    pub state: &'static [StateSpec],
+    /// Names of its input ports; a projection's `receptor` picks one.
+    pub receptors: &'static [&'static str],
+    /// Dimensions a synaptic weight onto this model may have, given its parameters.
+    pub weight_dims: fn(&Params) -> &'static [Dim],
+    /// Whether it takes injected currents (`i_e`, `step_current`, `poisson_input`).
+    pub accepts_input: bool,
+    /// Checks relations between parameters; on failure names the key and says why.
+    pub check: fn(&Params) -> Result<(), (&'static str, String)>,
+}
+
+/// A `check` for models whose parameters need no cross-checks.
+pub fn no_check(_: &Params) -> Result<(), (&'static str, String)> {
+    Ok(())
+}
+
+/// Resolved parameter values of one population.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Params {
+    values: BTreeMap<String, ParamValue>,
+}
+
+/// A resolved parameter value, in SI units.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ParamValue {
+    /// A quantity or number.
+    Scalar(f64),
+    /// A choice.
+    Choice(String),
+    /// A list of quantities.
+    List(Vec<f64>),
+    /// A list of indices.
+    Indices(Vec<u64>),
+}
+
+impl Params {
+    /// Sets a value.
+    pub fn insert(&mut self, name: &str, value: ParamValue) {
+        self.values.insert(name.to_string(), value);
+    }
+
+    /// A scalar, if set.
+    pub fn get(&self, name: &str) -> Option<f64> {
+        match self.values.get(name) {
+            Some(ParamValue::Scalar(v)) => Some(*v),
+            _ => None,
+        }
+    }
+
+    /// A scalar that has a default and so is always set.
+    ///
+    /// # Panics
+    /// If the spec gave no default; that is a bug in the model's spec.
+    pub fn f(&self, name: &str) -> f64 {
+        self.get(name).unwrap_or_else(|| panic!("parameter `{name}` has no value: the model's spec must give it a default"))
+    }
+
+    /// A choice (its default is the first allowed name).
+    pub fn choice(&self, name: &str) -> &str {
+        match self.values.get(name) {
+            Some(ParamValue::Choice(c)) => c,
+            _ => "",
+        }
+    }
+
+    /// A list of quantities (empty when unset).
+    pub fn list(&self, name: &str) -> &[f64] {
+        match self.values.get(name) {
+            Some(ParamValue::List(v)) => v,
+            _ => &[],
+        }
+    }
+
+    /// A list of indices (empty when unset).
+    pub fn indices(&self, name: &str) -> &[u64] {
+        match self.values.get(name) {
+            Some(ParamValue::Indices(v)) => v,
+            _ => &[],
+        }
+    }
+}
+
+/// The neuron models a parser accepts.
+pub trait Registry {
+    /// The spec of the model called `name`.
+    fn kind(&self, name: &str) -> Option<&'static KindSpec>;
+    /// All model names, for suggestions.
+    fn names(&self) -> Vec<&'static str>;
+}
+
+impl Registry for [&'static KindSpec] {
+    fn kind(&self, name: &str) -> Option<&'static KindSpec> {
+        self.iter().copied().find(|k| k.name == name)
+    }
+    fn names(&self) -> Vec<&'static str> {
+        self.iter().map(|k| k.name).collect()
+    }
+}

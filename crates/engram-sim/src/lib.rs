@@ -1,0 +1,12 @@
+//! engram's simulator.
+//!
+//! A validated [`engram_model::Model`] is built into a [`Network`]: populations as
+//! structure-of-arrays shards (one per worker), projections as CSR synapse tables
+//! sorted by target, ring buffers of future input. [`Network::run`] advances it in
+//! epochs of `min_delay` steps (the NEST scheme): within an epoch workers update their
+//! neurons independently; at its end every worker delivers all spikes to the targets
+//! it owns. Results do not depend on the number of workers.
+
+pub mod neuron;
+pub mod propagator;
+pub mod rng;

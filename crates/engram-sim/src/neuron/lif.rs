@@ -1,0 +1,266 @@
+//! Leaky integrate-and-fire neuron with current-based synapses (`lif`).
+//!
+//! ```text
+//! tau_m dV/dt = -(V - v_rest) + R (I_exc + I_inh + i_e + I_ext),    R = tau_m / c_m
+//! ```
+//! with one of three synaptic current kernels per receptor (`synapse`):
+//! - `"exp"`:   dI/dt = -I / tau_syn, a spike of weight w adds w to I (NEST `iaf_psc_exp`);
+//! - `"alpha"`: I(t) = w (t / tau_syn) e^{1 - t / tau_syn}, peak w at t = tau_syn
+//!   (NEST `iaf_psc_alpha`);
+//! - `"delta"`: a spike of weight w makes V jump by w (NEST `iaf_psc_delta`; spikes
+//!   arriving during the refractory period are dropped, as there).
+//!
+//! When V reaches `v_th` the neuron spikes, V is set to `v_reset` and held there for
+//! `t_ref`. The subthreshold system is linear, so it is integrated exactly with
+//! propagators `exp(A h)` computed once (Rotter & Diesmann 1999); the order of the
+//! operations within a step is NEST's.
+//!
+//! Weights are currents (`"100 pA"`) or, as in Brian2's `CUBA.py`, voltages (`"1.62 mV"`):
+//! a voltage weight w is the jump of `R I`, i.e. a current jump of `w / R`. For
+//! `"delta"`, weights are voltage jumps.
+//!
+//! | parameter | default | meaning |
+//! |---|---|---|
+//! | `tau_m` | 10 ms | membrane time constant |
+//! | `c_m` | 250 pF | membrane capacitance |
+//! | `v_rest` | -70 mV | resting potential |
+//! | `v_reset` | -70 mV | reset potential |
+//! | `v_th` | -55 mV | threshold |
+//! | `t_ref` | 2 ms | refractory period |
+//! | `tau_syn_exc`, `tau_syn_inh` | 2 ms | synaptic time constants |
+//! | `i_e` | 0 pA | constant injected current |
+//! | `synapse` | `"exp"` | `"exp"`, `"alpha"` or `"delta"` |
+//!
+//! Defaults are NEST's `iaf_psc_exp` defaults.
+
+use engram_model::{Default as D, Dim, KindSpec, ParamKind as P, ParamSpec, Params, StateSpec};
+
+use super::{BuildCtx, Neuron, NeuronModel};
+use crate::propagator::expm;
+
+const fn q(name: &'static str, dim: Dim, v: f64, doc: &'static str) -> ParamSpec {
+    ParamSpec { name, kind: P::Quantity(dim, D::Value(v)), doc }
+}
+
+static SPEC: KindSpec = KindSpec {
+    name: "lif",
+    doc: "leaky integrate-and-fire, current synapses (NEST iaf_psc_exp/alpha/delta)",
+    params: &[
+        q("tau_m", Dim::TIME, 10e-3, "membrane time constant"),
+        q("c_m", Dim::CAPACITANCE, 250e-12, "membrane capacitance"),
+        q("v_rest", Dim::VOLTAGE, -70e-3, "resting potential"),
+        q("v_reset", Dim::VOLTAGE, -70e-3, "reset potential"),
+        q("v_th", Dim::VOLTAGE, -55e-3, "spike threshold"),
+        q("t_ref", Dim::TIME, 2e-3, "refractory period"),
+        q("tau_syn_exc", Dim::TIME, 2e-3, "excitatory synaptic time constant"),
+        q("tau_syn_inh", Dim::TIME, 2e-3, "inhibitory synaptic time constant"),
+        q("i_e", Dim::CURRENT, 0.0, "constant injected current"),
+        ParamSpec { name: "synapse", kind: P::Choice(&["exp", "alpha", "delta"]), doc: "synaptic current kernel" },
+    ],
+    state: &[
+        StateSpec { name: "v", dim: Dim::VOLTAGE, doc: "membrane potential" },
+        StateSpec { name: "i_exc", dim: Dim::CURRENT, doc: "excitatory synaptic current" },
+        StateSpec { name: "i_inh", dim: Dim::CURRENT, doc: "inhibitory synaptic current" },
+    ],
+    receptors: &["exc", "inh"],
+    weight_dims,
+    accepts_input: true,
+    check,
+};
+
+/// The registry entry.
+pub static MODEL: NeuronModel = NeuronModel { spec: &SPEC, build, weight_scale };
+
+fn weight_dims(p: &Params) -> &'static [Dim] {
+    if p.choice("synapse") == "delta" {
+        &[Dim::VOLTAGE]
+    } else {
+        &[Dim::VOLTAGE, Dim::CURRENT]
+    }
+}
+
+fn check(p: &Params) -> Result<(), (&'static str, String)> {
+    for k in ["tau_m", "c_m", "tau_syn_exc", "tau_syn_inh"] {
+        if p.f(k) <= 0.0 {
+            return Err((k, "expected a positive value".into()));
+        }
+    }
+    if p.f("t_ref") < 0.0 {
+        return Err(("t_ref", "expected a refractory period ≥ 0".into()));
+    }
+    if p.f("v_reset") >= p.f("v_th") {
+        return Err(("v_reset", "expected v_reset below v_th".into()));
+    }
+    Ok(())
+}
+
+/// Internally the synaptic currents are kept as `R I` (volts), as in Brian2's CUBA.
+fn weight_scale(p: &Params, dim: Dim) -> f64 {
+    if dim == Dim::CURRENT {
+        p.f("tau_m") / p.f("c_m")
+    } else {
+        1.0
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Kernel {
+    Exp,
+    Alpha,
+    Delta,
+}
+
+/// Per-receptor propagator entries of `exp(A h)` for the state (V, I, X).
+#[derive(Clone, Copy, Default)]
+struct Prop {
+    v_from_i: f32,
+    v_from_x: f32,
+    i_from_i: f32,
+    i_from_x: f32,
+    x_from_x: f32,
+    /// Increment of X per unit weight (alpha: e / tau_syn, so that I peaks at w).
+    x_per_weight: f32,
+}
+
+struct Lif {
+    kernel: Kernel,
+    v: Vec<f32>,
+    /// `R I` of each receptor (V).
+    i_syn: [Vec<f32>; 2],
+    /// Auxiliary alpha-kernel state (V/s).
+    x_syn: [Vec<f32>; 2],
+    refractory: Vec<u32>,
+    prop: [Prop; 2],
+    v_decay: f32,
+    v_rest: f64,
+    resistance: f64,
+    i_e: f64,
+    v_th: f32,
+    v_reset: f32,
+    ref_steps: u32,
+}
+
+fn build(p: &Params, n: usize, ctx: &BuildCtx) -> Box<dyn Neuron> {
+    let h = ctx.dt;
+    let tau_m = p.f("tau_m");
+    let kernel = match p.choice("synapse") {
+        "alpha" => Kernel::Alpha,
+        "delta" => Kernel::Delta,
+        _ => Kernel::Exp,
+    };
+    let mut prop = [Prop::default(); 2];
+    for (r, key) in ["tau_syn_exc", "tau_syn_inh"].iter().enumerate() {
+        let ts = p.f(key);
+        // State (V, I, X): dV = (-V + I)/tau_m, dI = -I/ts + X, dX = -X/ts.
+        let e = expm([[-h / tau_m, h / tau_m, 0.0], [0.0, -h / ts, h], [0.0, 0.0, -h / ts]]);
+        prop[r] = Prop {
+            v_from_i: e[0][1] as f32,
+            v_from_x: e[0][2] as f32,
+            i_from_i: e[1][1] as f32,
+            i_from_x: e[1][2] as f32,
+            x_from_x: e[2][2] as f32,
+            x_per_weight: (std::f64::consts::E / ts) as f32,
+        };
+    }
+    let v_rest = p.f("v_rest");
+    Box::new(Lif {
+        kernel,
+        v: vec![v_rest as f32; n],
+        i_syn: [vec![0.0; n], vec![0.0; n]],
+        x_syn: if kernel == Kernel::Alpha { [vec![0.0; n], vec![0.0; n]] } else { [Vec::new(), Vec::new()] },
+        refractory: vec![0; n],
+        prop,
+        v_decay: (-h / tau_m).exp() as f32,
+        v_rest,
+        resistance: tau_m / p.f("c_m"),
+        i_e: p.f("i_e"),
+        v_th: p.f("v_th") as f32,
+        v_reset: p.f("v_reset") as f32,
+        ref_steps: (p.f("t_ref") / h).round() as u32,
+    })
+}
+
+impl Neuron for Lif {
+    fn len(&self) -> usize {
+        self.v.len()
+    }
+
+    fn step(&mut self, _step: u64, input: &[f32], i_ext: f64, spiked: &mut Vec<u32>) {
+        let n = self.v.len();
+        let (in_exc, in_inh) = input.split_at(n);
+        let v_inf = (self.v_rest + self.resistance * (self.i_e + i_ext)) as f32;
+        let (decay, v_th, v_reset, ref_steps) = (self.v_decay, self.v_th, self.v_reset, self.ref_steps);
+        let [pe, pi] = self.prop;
+        let [ie, ii] = &mut self.i_syn;
+        match self.kernel {
+            Kernel::Exp => {
+                for i in 0..n {
+                    if self.refractory[i] == 0 {
+                        self.v[i] = v_inf + (self.v[i] - v_inf) * decay + pe.v_from_i * ie[i] + pi.v_from_i * ii[i];
+                    } else {
+                        self.refractory[i] -= 1;
+                    }
+                    ie[i] = ie[i] * pe.i_from_i + in_exc[i];
+                    ii[i] = ii[i] * pi.i_from_i + in_inh[i];
+                    if self.v[i] >= v_th {
+                        self.v[i] = v_reset;
+                        self.refractory[i] = ref_steps;
+                        spiked.push(i as u32);
+                    }
+                }
+            }
+            Kernel::Alpha => {
+                let [xe, xi] = &mut self.x_syn;
+                for i in 0..n {
+                    if self.refractory[i] == 0 {
+                        self.v[i] = v_inf
+                            + (self.v[i] - v_inf) * decay
+                            + pe.v_from_i * ie[i]
+                            + pe.v_from_x * xe[i]
+                            + pi.v_from_i * ii[i]
+                            + pi.v_from_x * xi[i];
+                    } else {
+                        self.refractory[i] -= 1;
+                    }
+                    ie[i] = ie[i] * pe.i_from_i + xe[i] * pe.i_from_x;
+                    ii[i] = ii[i] * pi.i_from_i + xi[i] * pi.i_from_x;
+                    xe[i] = xe[i] * pe.x_from_x + in_exc[i] * pe.x_per_weight;
+                    xi[i] = xi[i] * pi.x_from_x + in_inh[i] * pi.x_per_weight;
+                    if self.v[i] >= v_th {
+                        self.v[i] = v_reset;
+                        self.refractory[i] = ref_steps;
+                        spiked.push(i as u32);
+                    }
+                }
+            }
+            Kernel::Delta => {
+                for i in 0..n {
+                    if self.refractory[i] == 0 {
+                        self.v[i] = v_inf + (self.v[i] - v_inf) * decay + in_exc[i] + in_inh[i];
+                    } else {
+                        self.refractory[i] -= 1;
+                    }
+                    if self.v[i] >= v_th {
+                        self.v[i] = v_reset;
+                        self.refractory[i] = ref_steps;
+                        spiked.push(i as u32);
+                    }
+                }
+            }
+        }
+    }
+
+    fn get(&self, var: usize, i: usize) -> f64 {
+        match var {
+            0 => self.v[i] as f64,
+            r => self.i_syn[r - 1][i] as f64 / self.resistance,
+        }
+    }
+
+    fn set(&mut self, var: usize, i: usize, value: f64) {
+        match var {
+            0 => self.v[i] = value as f32,
+            r => self.i_syn[r - 1][i] = (value * self.resistance) as f32,
+        }
+    }
+}

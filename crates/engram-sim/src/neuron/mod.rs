@@ -1,0 +1,102 @@
+//! Neuron models. One file per model; each exports a `MODEL` entry, listed once in
+//! [`MODELS`]. The engine only ever talks to a model through [`Neuron`].
+
+use engram_model::{Dim, KindSpec, Params, Registry};
+
+pub mod lif;
+pub mod poisson_generator;
+pub mod spike_generator;
+
+/// What a model needs to know about the piece of a population it simulates.
+#[derive(Clone, Copy, Debug)]
+pub struct BuildCtx {
+    /// Time step (s).
+    pub dt: f64,
+    /// The run's seed, for models that draw random numbers.
+    pub seed: u64,
+    /// Index of the population in the model.
+    pub population: usize,
+    /// Index within the population of this shard's first neuron.
+    pub first: usize,
+}
+
+/// A shard of a population: the state of some of its neurons as arrays, and the
+/// update that advances all of them by one step.
+pub trait Neuron: Send {
+    /// Number of neurons in this shard.
+    fn len(&self) -> usize;
+
+    /// Whether the shard is empty.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Advances every neuron by one step.
+    ///
+    /// `input` holds one block of `len()` values per receptor (in the order of the
+    /// spec's `receptors`): the summed weights of the spikes that arrive at this step,
+    /// already scaled by [`NeuronModel::weight_scale`]. `i_ext` is a current (A)
+    /// injected into every neuron during this step. Local indices of the neurons that
+    /// fire are appended to `spiked`, in increasing order.
+    fn step(&mut self, step: u64, input: &[f32], i_ext: f64, spiked: &mut Vec<u32>);
+
+    /// State variable `var` (index into the spec's `state`) of neuron `i`, in SI units.
+    fn get(&self, var: usize, i: usize) -> f64;
+
+    /// Sets state variable `var` of neuron `i` (SI units).
+    fn set(&mut self, var: usize, i: usize, value: f64);
+}
+
+/// A neuron model: its spec, how to build a shard, and how weights map to its inputs.
+pub struct NeuronModel {
+    /// Parameters, state and receptors, for the parser.
+    pub spec: &'static KindSpec,
+    /// Builds a shard of `n` neurons with parameters `params`.
+    pub build: fn(params: &Params, n: usize, ctx: &BuildCtx) -> Box<dyn Neuron>,
+    /// Factor from an SI weight of dimension `dim` to the unit of the model's inputs.
+    pub weight_scale: fn(params: &Params, dim: Dim) -> f64,
+}
+
+/// Every neuron model engram knows. A new model is a new file and one line here.
+pub static MODELS: &[&NeuronModel] = &[
+    &lif::MODEL,
+    &poisson_generator::MODEL,
+    &spike_generator::MODEL,
+];
+
+/// The model called `name`.
+pub fn model(name: &str) -> Option<&'static NeuronModel> {
+    MODELS.iter().copied().find(|m| m.spec.name == name)
+}
+
+/// The registry the model parser checks files against.
+pub struct Models;
+
+impl Registry for Models {
+    fn kind(&self, name: &str) -> Option<&'static KindSpec> {
+        model(name).map(|m| m.spec)
+    }
+    fn names(&self) -> Vec<&'static str> {
+        MODELS.iter().map(|m| m.spec.name).collect()
+    }
+}
+
+/// Weight dimensions of models whose inputs are voltage jumps only.
+pub fn voltage_weights(_: &Params) -> &'static [Dim] {
+    &[Dim::VOLTAGE]
+}
+
+/// Weight dimensions of conductance-based models.
+pub fn conductance_weights(_: &Params) -> &'static [Dim] {
+    &[Dim::CONDUCTANCE]
+}
+
+/// Weight dimensions of generators, which receive no synapses.
+pub fn no_weights(_: &Params) -> &'static [Dim] {
+    &[]
+}
+
+/// A weight scale of one: the model takes SI weights as they are.
+pub fn si_weights(_: &Params, _: Dim) -> f64 {
+    1.0
+}
