@@ -10,3 +10,12 @@
 pub mod neuron;
 pub mod propagator;
 pub mod rng;
+pub mod connect;
+pub mod error;
+pub mod network;
+pub mod record;
+
+pub use error::SimError;
+pub use network::{estimate, Estimate, Network};
+pub use neuron::Models;
+pub use record::{PopulationSpikes, Recordings, StateTraces};

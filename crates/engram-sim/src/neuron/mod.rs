@@ -3,9 +3,14 @@
 
 use engram_model::{Dim, KindSpec, Params, Registry};
 
+pub mod hh;
+pub mod izhikevich;
 pub mod lif;
+pub mod lif_cond;
 pub mod poisson_generator;
 pub mod spike_generator;
+#[cfg(test)]
+pub(crate) mod test_util;
 
 /// What a model needs to know about the piece of a population it simulates.
 #[derive(Clone, Copy, Debug)]
@@ -59,7 +64,10 @@ pub struct NeuronModel {
 
 /// Every neuron model engram knows. A new model is a new file and one line here.
 pub static MODELS: &[&NeuronModel] = &[
+    &hh::MODEL,
+    &izhikevich::MODEL,
     &lif::MODEL,
+    &lif_cond::MODEL,
     &poisson_generator::MODEL,
     &spike_generator::MODEL,
 ];

@@ -1,0 +1,28 @@
+//! `engram check`: validate a model and print its size.
+
+use engram_sim::{estimate, Models};
+
+use crate::{Failure, ModelArgs};
+
+/// Validates the model and prints neurons, synapses and a memory estimate.
+pub fn check(args: &ModelArgs) -> Result<(), Failure> {
+    let model = engram_model::load_model(&args.model, &args.overrides(), &Models)?;
+    let est = estimate(&model);
+    println!("{}: ok", args.model.display());
+    println!("  model        {}", model.name);
+    println!("  populations  {}", model.populations.len());
+    for p in &model.populations {
+        println!("    {:<12} {:>10} × {}", p.name, p.size, p.kind.name);
+    }
+    println!("  projections  {}", model.projections.len());
+    println!("  neurons      {}", est.neurons);
+    println!("  synapses     {} (expected)", est.synapses);
+    println!("  memory       {} (estimate)", crate::output::human_bytes(est.bytes));
+    println!(
+        "  time         {} s at dt = {} ms ({} steps)",
+        model.duration,
+        model.dt * 1e3,
+        (model.duration / model.dt).round()
+    );
+    Ok(())
+}

@@ -1,0 +1,122 @@
+//! The `engram` command line: `engram run` and `engram check`.
+//!
+//! Flags live in [`Cli`]; each command is one module. Errors are reported here, once:
+//! model errors with the quoted source (exit 2), runtime failures with the population
+//! and time (exit 1).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+mod check;
+mod output;
+mod run;
+
+/// engram: simulate spiking neural networks described in TOML model files.
+#[derive(Parser, Debug)]
+#[command(name = "engram", version, about, long_about = None)]
+pub struct Cli {
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Simulate a model and write a run directory.
+    Run(RunArgs),
+    /// Validate a model and print its size without running it.
+    Check(ModelArgs),
+}
+
+/// Arguments naming a model and overrides of its keys.
+#[derive(Args, Debug, Clone)]
+pub struct ModelArgs {
+    /// The model file (TOML).
+    pub model: PathBuf,
+    /// Override a key of the model file by its dotted path, e.g.
+    /// `--set populations.exc.tau_m="10 ms"`; the value is read as TOML, or as a string.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Seed of every random stream (overrides `simulation.seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Simulated time, e.g. "2 s" (overrides `simulation.duration`).
+    #[arg(long)]
+    pub duration: Option<String>,
+}
+
+impl ModelArgs {
+    /// All overrides, with `--seed` and `--duration` as `--set` of their keys so they
+    /// are validated like the rest.
+    pub fn overrides(&self) -> Vec<String> {
+        let mut o = self.set.clone();
+        if let Some(s) = self.seed {
+            o.push(format!("simulation.seed={s}"));
+        }
+        if let Some(d) = &self.duration {
+            o.push(format!("simulation.duration=\"{d}\""));
+        }
+        o
+    }
+}
+
+/// Arguments of `engram run`.
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// The model and overrides.
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// Run directory to write (default: runs/<model name>).
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 'j')]
+    pub threads: Option<usize>,
+    /// No progress bar and no report on stdout.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// How a command failed.
+pub enum Failure {
+    /// Bad input: a model error or a bad argument (exit 2).
+    Input(miette::Report),
+    /// The run could not be completed (exit 1).
+    Runtime(String),
+}
+
+impl From<engram_model::ModelError> for Failure {
+    fn from(e: engram_model::ModelError) -> Failure {
+        Failure::Input(miette::Report::new(e))
+    }
+}
+
+/// Runs the command and returns the process's exit status.
+pub fn main(cli: Cli) -> i32 {
+    let result = match cli.command {
+        Command::Run(args) => run::run(&args),
+        Command::Check(args) => check::check(&args),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(Failure::Input(report)) => {
+            eprintln!("error: {report}");
+            // The quoted source and the hint, when there are any.
+            let handler = miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor());
+            let mut out = String::new();
+            if handler.render_report(&mut out, report.as_ref()).is_ok() {
+                let detail: Vec<&str> = out.lines().skip(1).collect();
+                if detail.iter().any(|l| !l.trim().is_empty()) {
+                    eprintln!("{}", detail.join("\n"));
+                }
+            }
+            2
+        }
+        Err(Failure::Runtime(msg)) => {
+            eprintln!("error: {msg}");
+            1
+        }
+    }
+}

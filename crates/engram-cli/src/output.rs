@@ -1,0 +1,171 @@
+//! The run directory's contents and the report printed after a run.
+
+use std::path::Path;
+
+use engram_io::{IoError, PopulationSpikes, RunDir, StateTrace};
+use engram_model::Model;
+use engram_sim::Network;
+use serde_json::{json, Map, Value};
+
+/// Peak resident memory of this process (bytes), from the kernel's `VmHWM`.
+pub fn peak_rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+/// `1.5 GiB`, `12.0 MiB`, `512 B`.
+pub fn human_bytes(b: u64) -> String {
+    let units = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut v = b as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u < units.len() - 1 {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{b} B")
+    } else {
+        format!("{v:.1} {}", units[u])
+    }
+}
+
+fn number(x: f64) -> Value {
+    serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number)
+}
+
+fn spikes_of<'a>(model: &'a Model, net: &'a Network) -> Vec<PopulationSpikes<'a>> {
+    let rec = net.recordings();
+    model
+        .populations
+        .iter()
+        .enumerate()
+        .filter(|(p, _)| rec.recorded[*p].is_some())
+        .map(|(p, pop)| PopulationSpikes {
+            name: &pop.name,
+            size: pop.size,
+            times: &rec.spikes[p].times,
+            ids: &rec.spikes[p].ids,
+        })
+        .collect()
+}
+
+/// The content of `summary.json`.
+pub fn summary(model: &Model, net: &Network, threads: usize, run_s: f64) -> Value {
+    let rec = net.recordings();
+    let duration = net.current_step() as f64 * model.dt;
+    let mut pops = Map::new();
+    for (p, pop) in model.populations.iter().enumerate() {
+        let spikes = rec.total_spikes(p);
+        let cv = match &rec.recorded[p] {
+            Some(ids) => {
+                let s = &rec.spikes[p];
+                let n = ids.as_ref().map_or(pop.size, |_| pop.size);
+                engram_analysis::cv_isi(&s.times, &s.ids, n)
+            }
+            None => f64::NAN,
+        };
+        pops.insert(
+            pop.name.clone(),
+            json!({
+                "n": pop.size,
+                "model": pop.kind.name,
+                "spikes": spikes,
+                "rate_hz": number(engram_analysis::mean_rate(spikes as usize, pop.size, duration)),
+                "cv_isi": number(cv),
+            }),
+        );
+    }
+    let n_syn = net.n_synapses();
+    json!({
+        "model": model.name,
+        "engram_version": env!("CARGO_PKG_VERSION"),
+        "duration_s": duration,
+        "dt_s": model.dt,
+        "seed": model.seed,
+        "threads": threads,
+        "n_neurons": model.n_neurons(),
+        "n_synapses": n_syn,
+        "synapse_bytes": net.synapse_bytes(),
+        "bytes_per_synapse": if n_syn > 0 { number(net.synapse_bytes() as f64 / n_syn as f64) } else { Value::Null },
+        "build_s": net.build_seconds(),
+        "run_s": run_s,
+        "peak_rss_bytes": peak_rss_bytes(),
+        "populations": pops,
+    })
+}
+
+/// Writes every file of the run into the (temporary) run directory.
+pub fn write_run(dir: &RunDir, model: &Model, net: &Network, summary: &Value) -> Result<(), IoError> {
+    let path = dir.path();
+    let duration = net.current_step() as f64 * model.dt;
+    let spikes = spikes_of(model, net);
+    engram_io::write_spikes_npz(&path.join("spikes.npz"), &spikes)?;
+    engram_io::write_rates_npz(&path.join("rates.npz"), model.record.rate_bin, &spikes, duration)?;
+    engram_io::plot_raster(&path.join("raster.png"), &spikes, duration, model.record.rate_bin)?;
+    let traces = state_traces(model, net);
+    if !traces.is_empty() {
+        engram_io::write_state_npz(&path.join("state.npz"), &traces)?;
+        engram_io::plot_state(&path.join("state.png"), &traces)?;
+    }
+    engram_io::write_json(&path.join("summary.json"), summary)
+}
+
+fn state_traces(model: &Model, net: &Network) -> Vec<StateTrace> {
+    let mut out = Vec::new();
+    for st in &net.recordings().state {
+        let pop = &model.populations[st.population];
+        for (v, var) in st.vars.iter().enumerate() {
+            let dim = pop.kind.state.iter().find(|s| &s.name == var).map(|s| s.dim);
+            out.push(StateTrace {
+                population: pop.name.clone(),
+                var: var.clone(),
+                unit: dim.map_or_else(String::new, unit_symbol),
+                ids: st.ids.clone(),
+                times: st.times.clone(),
+                values: st.values[v].clone(),
+            });
+        }
+    }
+    out
+}
+
+fn unit_symbol(d: engram_model::Dim) -> String {
+    use engram_model::Dim;
+    match d {
+        d if d == Dim::VOLTAGE => "V".into(),
+        d if d == Dim::CURRENT => "A".into(),
+        d if d == Dim::CONDUCTANCE => "S".into(),
+        d if d == Dim::TIME => "s".into(),
+        d if d == Dim::ONE => "1".into(),
+        d => d.to_string(),
+    }
+}
+
+/// Prints what a person wants to see after a run.
+pub fn print_report(summary: &Value, dir: &Path) {
+    let f = |k: &str| summary[k].as_f64().unwrap_or(f64::NAN);
+    println!(
+        "{}: {} neurons, {} synapses; built in {:.2} s, simulated {} s in {:.2} s",
+        summary["model"].as_str().unwrap_or(""),
+        summary["n_neurons"],
+        summary["n_synapses"],
+        f("build_s"),
+        f("duration_s"),
+        f("run_s"),
+    );
+    if let Some(pops) = summary["populations"].as_object() {
+        for (name, p) in pops {
+            println!(
+                "  {:<12} {:>8} neurons  {:>9} spikes  {:>8.2} Hz  CV(ISI) {}",
+                name,
+                p["n"],
+                p["spikes"],
+                p["rate_hz"].as_f64().unwrap_or(f64::NAN),
+                p["cv_isi"].as_f64().map_or("n/a".into(), |c| format!("{c:.2}")),
+            );
+        }
+    }
+    println!("results in {}", dir.display());
+}

@@ -1,0 +1,74 @@
+//! `engram run`: build, simulate, write the run directory.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use engram_sim::{Models, Network, SimError};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::{output, Failure, RunArgs};
+
+/// Runs a model and writes its run directory.
+pub fn run(args: &RunArgs) -> Result<(), Failure> {
+    let model = engram_model::load_model(&args.model.model, &args.model.overrides(), &Models)?;
+    let threads = match args.threads {
+        Some(0) => return Err(Failure::Input(miette::miette!("--threads: expected at least 1 thread, found 0"))),
+        Some(t) => t,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    let out = args.out.clone().unwrap_or_else(|| PathBuf::from("runs").join(&model.name));
+    // Created first, so an unwritable place fails before a long run, and removed
+    // again if anything below fails: an existing run directory is never touched.
+    let run_dir = engram_io::RunDir::create(&out).map_err(|e| Failure::Runtime(e.to_string()))?;
+
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let stop = Arc::clone(&stop);
+        // Ctrl-C finishes the current epoch and abandons the run cleanly; a second
+        // Ctrl-C is not caught again and the handler may already be set in tests.
+        let _ = ctrlc::set_handler(move || stop.store(true, Ordering::Relaxed));
+    }
+
+    let mut net = Network::build(&model, threads).map_err(runtime)?;
+    let steps = (model.duration / model.dt).round() as u64;
+    let show = !args.quiet && std::io::stderr().is_terminal();
+    let started = Instant::now();
+    let mut bar: Option<ProgressBar> = None;
+    let mut progress = |done: u64, total: u64| {
+        if !show {
+            return;
+        }
+        if bar.is_none() && started.elapsed() > Duration::from_millis(700) {
+            let b = ProgressBar::new(total);
+            b.set_style(
+                ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {percent:>3}% of simulated time, eta {eta}")
+                    .expect("the template is valid"),
+            );
+            bar = Some(b);
+        }
+        if let Some(b) = &bar {
+            b.set_position(done);
+        }
+    };
+    let result = net.run(steps, &mut progress, &stop);
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    result.map_err(runtime)?;
+    let run_s = started.elapsed().as_secs_f64();
+
+    let summary = output::summary(&model, &net, threads, run_s);
+    output::write_run(&run_dir, &model, &net, &summary).map_err(|e| Failure::Runtime(e.to_string()))?;
+    let final_dir = run_dir.commit().map_err(|e| Failure::Runtime(e.to_string()))?;
+    if !args.quiet {
+        output::print_report(&summary, &final_dir);
+    }
+    Ok(())
+}
+
+fn runtime(e: SimError) -> Failure {
+    Failure::Runtime(e.to_string())
+}

@@ -1,0 +1,612 @@
+//! Building a network from a model, and the step loop that runs it.
+//!
+//! # Layout
+//! Each population is split into `W` contiguous shards, one per worker (`W` = the
+//! number of threads). A worker owns its shards' neuron state and their ring buffers
+//! of future input, so during a run it writes only to memory it owns.
+//!
+//! # The step loop
+//! Time advances in epochs of `min_delay` steps. In an epoch each worker first
+//! delivers the spikes of the previous epoch to the targets it owns (walking, for
+//! every spike, the part of the source's CSR row whose targets fall in its shard),
+//! then advances its neurons step by step. No spike emitted inside an epoch can
+//! arrive inside it, so workers need no synchronisation until the epoch ends. Then
+//! the spike lists of all workers are merged in (step, neuron) order.
+//!
+//! Every target receives its inputs in the same order whatever the number of workers
+//! (spikes in (step, source) order, synapses in row order), so floating-point sums,
+//! and with them the spikes, are bit-identical on 1 or 16 threads.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use engram_model::Model;
+use rand::Rng;
+use rand_distr::Exp1;
+use rayon::prelude::*;
+
+use crate::connect::{self, Csr, Delays, RuleCtx};
+use crate::error::SimError;
+use crate::neuron::{self, BuildCtx, Neuron, NeuronModel};
+use crate::record::{PopulationSpikes, Recordings, StateTraces};
+use crate::rng::{stream, Purpose, Stream};
+
+/// Sizes of a network before it is built.
+#[derive(Clone, Copy, Debug)]
+pub struct Estimate {
+    /// Number of neurons.
+    pub neurons: u64,
+    /// Expected number of synapses.
+    pub synapses: u64,
+    /// Expected memory use in bytes, including the transient cost of building.
+    pub bytes: u64,
+}
+
+/// Estimates the size of `model`'s network without building it.
+pub fn estimate(model: &Model) -> Estimate {
+    let mut synapses = 0.0;
+    let mut bytes = 0.0;
+    for p in &model.projections {
+        let n = connect::expected_synapses(&p.rule, model.populations[p.source].size, model.populations[p.target].size);
+        synapses += n;
+        let delay_bytes = if matches!(p.delay, engram_model::Dist::Const(_)) { 0.0 } else { 2.0 };
+        // targets + weights + delays, plus the source/target pairs held while building.
+        bytes += n * (8.0 + delay_bytes + 8.0) + model.populations[p.source].size as f64 * 8.0;
+    }
+    let neurons = model.n_neurons() as f64;
+    let max_delay = model
+        .projections
+        .iter()
+        .map(|p| model.delay_steps(p.delay.bounds().1.min(u16::MAX as f64 * model.dt)) as f64)
+        .fold(1.0, f64::max);
+    bytes += neurons * (64.0 + 8.0 * max_delay);
+    Estimate { neurons: neurons as u64, synapses: synapses as u64, bytes: bytes as u64 }
+}
+
+/// Memory the system says is available (bytes), if it says.
+fn available_memory() -> Option<u64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+struct PopInfo {
+    name: String,
+    size: usize,
+    model: &'static NeuronModel,
+    n_receptors: usize,
+    /// Shard boundaries: worker `w` owns neurons `bounds[w]..bounds[w + 1]`.
+    bounds: Vec<usize>,
+    /// Steps at which the injected current changes, and its new amplitudes (A).
+    current_steps: Vec<u64>,
+    current_amps: Vec<f64>,
+}
+
+impl PopInfo {
+    fn current_at(&self, step: u64) -> f64 {
+        match self.current_steps.partition_point(|&s| s <= step) {
+            0 => 0.0,
+            k => self.current_amps[k - 1],
+        }
+    }
+}
+
+struct Proj {
+    source: usize,
+    target: usize,
+    receptor: usize,
+    csr: Csr,
+}
+
+/// Poisson input onto every neuron of a shard, with per-neuron streams.
+struct PoissonIn {
+    receptor: usize,
+    weight: f32,
+    /// Mean number of events per step.
+    per_step: f64,
+    /// Time of each neuron's next event, in steps.
+    next: Vec<f64>,
+    rngs: Vec<Stream>,
+}
+
+struct Shard {
+    neuron: Box<dyn Neuron>,
+    n: usize,
+    n_receptors: usize,
+    /// `slots × receptors × n` summed weights arriving at future steps.
+    ring: Vec<f32>,
+    poisson: Vec<PoissonIn>,
+    /// (step, local index) of this epoch's spikes.
+    spikes: Vec<(u64, u32)>,
+    scratch: Vec<u32>,
+}
+
+/// Where one state monitor's neurons live in a worker.
+struct OwnedIds {
+    population: usize,
+    /// (position in the monitor's id list, local index in the shard).
+    ids: Vec<(usize, usize)>,
+    n_vars: usize,
+    var_indices: Vec<usize>,
+    every: u64,
+}
+
+struct Worker {
+    shards: Vec<Shard>,
+    monitors: Vec<OwnedIds>,
+    /// Per monitor: samples in order (sample, var, owned id).
+    samples: Vec<Vec<f64>>,
+}
+
+/// A built network, ready to run.
+pub struct Network {
+    dt: f64,
+    step: u64,
+    epoch: u64,
+    slots: usize,
+    pops: Vec<PopInfo>,
+    projections: Vec<Proj>,
+    workers: Vec<Worker>,
+    pool: rayon::ThreadPool,
+    /// Spikes of the last epoch, (step, index) per population, not yet delivered.
+    pending: Vec<Vec<(u64, u32)>>,
+    recordings: Recordings,
+    /// Per population: None if not recorded, Some(None) all, Some(Some(mask)) some.
+    spike_mask: Vec<Option<Option<Vec<bool>>>>,
+    n_synapses: u64,
+    synapse_bytes: u64,
+    build_s: f64,
+}
+
+impl Network {
+    /// Builds the network of `model` with `threads` workers.
+    pub fn build(model: &Model, threads: usize) -> Result<Network, SimError> {
+        let start = Instant::now();
+        let est = estimate(model);
+        if let Some(avail) = available_memory() {
+            if est.bytes > avail {
+                return Err(SimError::OutOfMemory {
+                    needed_gib: est.bytes as f64 / (1u64 << 30) as f64,
+                    available_gib: avail as f64 / (1u64 << 30) as f64,
+                    synapses: est.synapses,
+                });
+            }
+        }
+        let threads = threads.max(1);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("a thread pool of a positive size can be built");
+        let dt = model.dt;
+
+        let pops: Vec<PopInfo> = model
+            .populations
+            .iter()
+            .map(|p| {
+                let model = neuron::model(p.kind.name).expect("the parser only accepts registered models");
+                let (current_steps, current_amps) = match &p.step_current {
+                    Some(sc) => (sc.times.iter().map(|t| (t / dt).round() as u64).collect(), sc.amplitudes.clone()),
+                    None => (Vec::new(), Vec::new()),
+                };
+                PopInfo {
+                    name: p.name.clone(),
+                    size: p.size,
+                    model,
+                    n_receptors: p.kind.receptors.len(),
+                    bounds: (0..=threads).map(|w| p.size * w / threads).collect(),
+                    current_steps,
+                    current_amps,
+                }
+            })
+            .collect();
+
+        let projections: Vec<Proj> = pool.install(|| {
+            model
+                .projections
+                .iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    let (src, tgt) = (&model.populations[p.source], &model.populations[p.target]);
+                    let ctx = RuleCtx {
+                        n_src: src.size,
+                        n_tgt: tgt.size,
+                        same: p.source == p.target,
+                        seed: model.seed,
+                        projection: i,
+                    };
+                    let mut csr = Csr::from_pairs(connect::generate(&p.rule, &ctx), src.size);
+                    let scale = (pops[p.target].model.weight_scale)(&tgt.params, p.weight_dim);
+                    csr.draw_weights_delays(p, model, i, scale);
+                    Proj { source: p.source, target: p.target, receptor: p.receptor, csr }
+                })
+                .collect()
+        });
+        let (min_delay, max_delay) = projections
+            .iter()
+            .filter(|p| !p.csr.is_empty())
+            .map(|p| p.csr.delay_range())
+            .fold((u16::MAX, 1u16), |(lo, hi), (a, b)| (lo.min(a), hi.max(b)));
+        // Without synapses any epoch length is correct; 100 steps keeps overhead low.
+        let epoch = if min_delay == u16::MAX { 100 } else { min_delay as u64 };
+        let slots = max_delay as usize + 1;
+
+        let mut workers: Vec<Worker> = (0..threads)
+            .map(|w| Worker {
+                shards: model
+                    .populations
+                    .iter()
+                    .enumerate()
+                    .map(|(pi, p)| {
+                        let info = &pops[pi];
+                        let (lo, hi) = (info.bounds[w], info.bounds[w + 1]);
+                        let n = hi - lo;
+                        let ctx = BuildCtx { dt, seed: model.seed, population: pi, first: lo };
+                        let poisson = p
+                            .poisson_inputs
+                            .iter()
+                            .enumerate()
+                            .map(|(k, pin)| {
+                                let mut rngs: Vec<Stream> = (lo..hi)
+                                    .map(|i| stream(model.seed, Purpose::PoissonInput, (pi * 64 + k) as u64, i as u64))
+                                    .collect();
+                                let per_step = pin.rate * dt;
+                                let next = rngs
+                                    .iter_mut()
+                                    .map(|r| if per_step > 0.0 { r.sample::<f64, _>(Exp1) / per_step } else { f64::INFINITY })
+                                    .collect();
+                                let scale = (info.model.weight_scale)(&p.params, pin.weight_dim);
+                                PoissonIn { receptor: pin.receptor, weight: (pin.weight * scale) as f32, per_step, next, rngs }
+                            })
+                            .collect();
+                        Shard {
+                            neuron: (info.model.build)(&p.params, n, &ctx),
+                            n,
+                            n_receptors: info.n_receptors,
+                            ring: vec![0.0; slots * info.n_receptors * n],
+                            poisson,
+                            spikes: Vec::new(),
+                            scratch: Vec::new(),
+                        }
+                    })
+                    .collect(),
+                monitors: Vec::new(),
+                samples: Vec::new(),
+            })
+            .collect();
+
+        // Initial values: one stream per (population, variable), drawn in neuron order.
+        for (pi, p) in model.populations.iter().enumerate() {
+            for (name, dist) in &p.init {
+                let var = p.kind.state.iter().position(|s| s.name == name).expect("checked by the parser");
+                let mut rng = stream(model.seed, Purpose::Init, pi as u64, var as u64);
+                for i in 0..p.size {
+                    let w = owner(&pops[pi].bounds, i);
+                    let value = connect::draw(dist, &mut rng);
+                    workers[w].shards[pi].neuron.set(var, i - pops[pi].bounds[w], value);
+                }
+            }
+        }
+
+        let mut recordings = Recordings {
+            spikes: vec![PopulationSpikes::default(); pops.len()],
+            recorded: vec![None; pops.len()],
+            counts_per_step: vec![Vec::new(); pops.len()],
+            state: Vec::new(),
+        };
+        let mut spike_mask = vec![None; pops.len()];
+        for r in &model.record.spikes {
+            recordings.recorded[r.population] = Some(r.ids.clone());
+            spike_mask[r.population] = Some(r.ids.as_ref().map(|ids| {
+                let mut m = vec![false; pops[r.population].size];
+                for &i in ids {
+                    m[i as usize] = true;
+                }
+                m
+            }));
+        }
+        for r in &model.record.state {
+            let kind = model.populations[r.population].kind;
+            let var_indices: Vec<usize> = r
+                .vars
+                .iter()
+                .map(|v| kind.state.iter().position(|s| &s.name == v).expect("checked by the parser"))
+                .collect();
+            for (w, worker) in workers.iter_mut().enumerate() {
+                let b = &pops[r.population].bounds;
+                let ids = r
+                    .ids
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, &id)| owner(b, id as usize) == w)
+                    .map(|(k, &id)| (k, id as usize - b[w]))
+                    .collect();
+                worker.monitors.push(OwnedIds {
+                    population: r.population,
+                    ids,
+                    n_vars: r.vars.len(),
+                    var_indices: var_indices.clone(),
+                    every: r.every as u64,
+                });
+                worker.samples.push(Vec::new());
+            }
+            recordings.state.push(StateTraces {
+                population: r.population,
+                vars: r.vars.clone(),
+                ids: r.ids.clone(),
+                times: Vec::new(),
+                values: vec![Vec::new(); r.vars.len()],
+            });
+        }
+
+        let n_synapses = projections.iter().map(|p| p.csr.len() as u64).sum();
+        let synapse_bytes = projections.iter().map(|p| p.csr.bytes() as u64).sum();
+        Ok(Network {
+            dt,
+            step: 0,
+            epoch,
+            slots,
+            pending: vec![Vec::new(); pops.len()],
+            pops,
+            projections,
+            workers,
+            pool,
+            recordings,
+            spike_mask,
+            n_synapses,
+            synapse_bytes,
+            build_s: start.elapsed().as_secs_f64(),
+        })
+    }
+
+    /// Number of synapses.
+    pub fn n_synapses(&self) -> u64 {
+        self.n_synapses
+    }
+
+    /// Bytes held by the synapse tables.
+    pub fn synapse_bytes(&self) -> u64 {
+        self.synapse_bytes
+    }
+
+    /// Seconds spent building.
+    pub fn build_seconds(&self) -> f64 {
+        self.build_s
+    }
+
+    /// The current step.
+    pub fn current_step(&self) -> u64 {
+        self.step
+    }
+
+    /// Steps per epoch (the minimum delay in steps).
+    pub fn epoch_steps(&self) -> u64 {
+        self.epoch
+    }
+
+    /// What has been recorded so far.
+    pub fn recordings(&self) -> &Recordings {
+        &self.recordings
+    }
+
+    /// The synapse table of projection `i` (in model order).
+    pub fn synapses(&self, i: usize) -> &Csr {
+        &self.projections[i].csr
+    }
+
+    /// Runs `steps` steps. `progress(done, total)` is called after every epoch; the
+    /// run stops with [`SimError::Interrupted`] soon after `stop` is set.
+    pub fn run(&mut self, steps: u64, progress: &mut dyn FnMut(u64, u64), stop: &AtomicBool) -> Result<(), SimError> {
+        let end = self.step + steps;
+        let mut next_check = self.step;
+        while self.step < end {
+            let t0 = self.step;
+            let m = self.epoch.min(end - t0);
+            let Network { pops, projections, workers, pending, slots, pool, .. } = self;
+            let (pops, projections, pending, slots) = (&*pops, &*projections, &*pending, *slots);
+            pool.install(|| {
+                workers.par_iter_mut().enumerate().for_each(|(w, worker)| {
+                    worker.deliver(w, pops, projections, pending, slots);
+                    worker.advance(t0, m, pops, slots);
+                });
+            });
+            self.step += m;
+            self.collect_spikes(t0, m);
+            if self.step >= next_check {
+                self.check_finite()?;
+                next_check = self.step + 100;
+            }
+            progress(self.step - (end - steps), steps);
+            if stop.load(Ordering::Relaxed) {
+                return Err(SimError::Interrupted { time_ms: self.step as f64 * self.dt * 1e3 });
+            }
+        }
+        self.collect_state();
+        Ok(())
+    }
+
+    /// Merges the workers' spikes of the epoch into per-population lists in
+    /// (step, index) order, and records them.
+    fn collect_spikes(&mut self, t0: u64, m: u64) {
+        for (p, info) in self.pops.iter().enumerate() {
+            let list = &mut self.pending[p];
+            list.clear();
+            let mut cursors = vec![0usize; self.workers.len()];
+            for step in t0..t0 + m {
+                for (w, worker) in self.workers.iter().enumerate() {
+                    let shard_spikes = &worker.shards[p].spikes;
+                    while let Some(&(s, i)) = shard_spikes.get(cursors[w]) {
+                        if s != step {
+                            break;
+                        }
+                        list.push((s, i + info.bounds[w] as u32));
+                        cursors[w] += 1;
+                    }
+                }
+            }
+            let counts = &mut self.recordings.counts_per_step[p];
+            let base = counts.len();
+            counts.resize(base + m as usize, 0);
+            for &(s, _) in list.iter() {
+                counts[base + (s - t0) as usize] += 1;
+            }
+            if let Some(mask) = &self.spike_mask[p] {
+                let rec = &mut self.recordings.spikes[p];
+                for &(s, i) in list.iter() {
+                    if mask.as_ref().is_none_or(|m| m[i as usize]) {
+                        rec.times.push(s as f64 * self.dt);
+                        rec.ids.push(i);
+                    }
+                }
+            }
+        }
+        for worker in &mut self.workers {
+            for shard in &mut worker.shards {
+                shard.spikes.clear();
+            }
+        }
+    }
+
+    /// Stops the run if the first state variable of any neuron is not finite.
+    fn check_finite(&self) -> Result<(), SimError> {
+        for (p, info) in self.pops.iter().enumerate() {
+            let Some(var) = info.model.spec.state.first() else { continue };
+            for (w, worker) in self.workers.iter().enumerate() {
+                let shard = &worker.shards[p];
+                for i in 0..shard.n {
+                    let value = shard.neuron.get(0, i);
+                    if !value.is_finite() {
+                        return Err(SimError::NonFinite {
+                            population: info.name.clone(),
+                            var: var.name.to_string(),
+                            neuron: info.bounds[w] + i,
+                            value,
+                            time_ms: self.step as f64 * self.dt * 1e3,
+                        });
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Moves the workers' state samples into the recordings, in id order.
+    fn collect_state(&mut self) {
+        for (r, traces) in self.recordings.state.iter_mut().enumerate() {
+            let n_ids = traces.ids.len();
+            let n_vars = traces.vars.len();
+            let per_sample: Vec<usize> = self.workers.iter().map(|w| w.monitors[r].ids.len() * n_vars).collect();
+            let n_samples = self
+                .workers
+                .iter()
+                .zip(&per_sample)
+                .find(|(_, &k)| k > 0)
+                .map_or(0, |(w, &k)| w.samples[r].len() / k);
+            let every = self.workers[0].monitors[r].every;
+            let first_new = traces.times.len();
+            for s in 0..n_samples {
+                let step = (first_new + s) as u64 * every;
+                traces.times.push(step as f64 * self.dt);
+            }
+            for v in 0..n_vars {
+                let old = traces.values[v].len();
+                traces.values[v].resize(old + n_samples * n_ids, 0.0);
+            }
+            for (w, worker) in self.workers.iter_mut().enumerate() {
+                let mon = &worker.monitors[r];
+                let k = per_sample[w];
+                for s in 0..n_samples {
+                    for v in 0..n_vars {
+                        for (o, &(pos, _)) in mon.ids.iter().enumerate() {
+                            let value = worker.samples[r][s * k + v * mon.ids.len() + o];
+                            traces.values[v][(first_new + s) * n_ids + pos] = value;
+                        }
+                    }
+                }
+                worker.samples[r].clear();
+            }
+        }
+    }
+}
+
+/// The worker that owns neuron `i` given shard boundaries.
+fn owner(bounds: &[usize], i: usize) -> usize {
+    bounds.partition_point(|&b| b <= i) - 1
+}
+
+impl Worker {
+    /// Adds the weights of the pending spikes into the ring buffers of owned targets.
+    fn deliver(&mut self, w: usize, pops: &[PopInfo], projections: &[Proj], pending: &[Vec<(u64, u32)>], slots: usize) {
+        for proj in projections {
+            let spikes = &pending[proj.source];
+            if spikes.is_empty() {
+                continue;
+            }
+            let (lo, hi) = (pops[proj.target].bounds[w] as u32, pops[proj.target].bounds[w + 1] as u32);
+            let shard = &mut self.shards[proj.target];
+            let (n, r) = (shard.n, shard.n_receptors);
+            let ring = &mut shard.ring;
+            let csr = &proj.csr;
+            for &(t, s) in spikes {
+                let row = csr.row_ptr[s as usize]..csr.row_ptr[s as usize + 1];
+                let targets = &csr.targets[row.clone()];
+                // Rows are sorted by target: the owned part is one contiguous run.
+                let a = row.start + targets.partition_point(|&x| x < lo);
+                let b = row.start + targets.partition_point(|&x| x < hi);
+                match &csr.delays {
+                    Delays::Const(d) => {
+                        let base = (((t + *d as u64) as usize % slots) * r + proj.receptor) * n;
+                        for k in a..b {
+                            ring[base + (csr.targets[k] - lo) as usize] += csr.weights[k];
+                        }
+                    }
+                    Delays::PerSynapse(delays) => {
+                        for k in a..b {
+                            let slot = (t + delays[k] as u64) as usize % slots;
+                            ring[(slot * r + proj.receptor) * n + (csr.targets[k] - lo) as usize] += csr.weights[k];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Advances every owned neuron by `m` steps from step `t0`.
+    fn advance(&mut self, t0: u64, m: u64, pops: &[PopInfo], slots: usize) {
+        for step in t0..t0 + m {
+            for (mi, mon) in self.monitors.iter().enumerate() {
+                if step % mon.every == 0 {
+                    let neuron = &self.shards[mon.population].neuron;
+                    for v in 0..mon.n_vars {
+                        for &(_, local) in &mon.ids {
+                            self.samples[mi].push(neuron.get(mon.var_indices[v], local));
+                        }
+                    }
+                }
+            }
+            let slot = step as usize % slots;
+            for (p, shard) in self.shards.iter_mut().enumerate() {
+                if shard.n == 0 {
+                    continue;
+                }
+                let block = shard.n_receptors * shard.n;
+                let input = &mut shard.ring[slot * block..(slot + 1) * block];
+                for pin in &mut shard.poisson {
+                    let port = &mut input[pin.receptor * shard.n..(pin.receptor + 1) * shard.n];
+                    let horizon = (step + 1) as f64;
+                    for (i, next) in pin.next.iter_mut().enumerate() {
+                        while *next < horizon {
+                            port[i] += pin.weight;
+                            *next += pin.rngs[i].sample::<f64, _>(Exp1) / pin.per_step;
+                        }
+                    }
+                }
+                let i_ext = pops[p].current_at(step);
+                shard.scratch.clear();
+                shard.neuron.step(step, input, i_ext, &mut shard.scratch);
+                input.fill(0.0);
+                shard.spikes.extend(shard.scratch.iter().map(|&i| (step, i)));
+            }
+        }
+    }
+}

@@ -1,0 +1,260 @@
+//! Leaky integrate-and-fire neuron with exponential synaptic conductances (`lif_cond`).
+//!
+//! ```text
+//! c_m dV/dt = g_l (v_rest - V) + g_exc (e_exc - V) + g_inh (e_inh - V) + i_e + I_ext
+//! dg_exc/dt = -g_exc / tau_syn_exc
+//! dg_inh/dt = -g_inh / tau_syn_inh
+//! ```
+//! A spike of weight w (a conductance, `"6 nS"`) arriving at receptor `exc` (`inh`) adds
+//! w to g_exc (g_inh). When V reaches `v_th` the neuron spikes, V is set to `v_reset` and
+//! held there for `t_ref`; the conductances keep decaying and integrating input meanwhile.
+//! This is the neuron of benchmark 1 (COBA) of Brette et al. (2007) and NEST's
+//! `iaf_cond_exp`.
+//!
+//! Integration: V is advanced with the conductances held at their values at the start of
+//! the step, which makes its equation linear with constant coefficients, solved exactly:
+//! ```text
+//! g_tot = g_l + g_exc + g_inh
+//! V_inf = (g_l v_rest + g_exc e_exc + g_inh e_inh + i_e + I_ext) / g_tot
+//! V    <- V_inf + (V - V_inf) exp(-g_tot dt / c_m)
+//! ```
+//! This is Brian2's `exponential_euler` (exact for V given constant g; its error comes
+//! only from the decay of g within the step, O(dt²/tau_syn) per step). The conductances
+//! decay exactly, `g <- g exp(-dt / tau_syn)`, then the weights arriving this step are
+//! added, then the threshold is checked (NEST's order: input arriving at step k acts on V
+//! from step k + 1). V and g are stored as f32; each update is computed in f64, and with
+//! `exp_m1` so that the small factor `1 - exp(-g_tot dt / c_m)` keeps its relative
+//! accuracy at small steps.
+//!
+//! | parameter | default | meaning |
+//! |---|---|---|
+//! | `c_m` | 200 pF | membrane capacitance |
+//! | `g_l` | 10 nS | leak conductance (tau_m = c_m / g_l = 20 ms) |
+//! | `v_rest` | -60 mV | leak reversal (resting) potential |
+//! | `v_reset` | -60 mV | reset potential |
+//! | `v_th` | -50 mV | threshold |
+//! | `t_ref` | 5 ms | refractory period |
+//! | `e_exc` | 0 mV | excitatory reversal potential |
+//! | `e_inh` | -80 mV | inhibitory reversal potential |
+//! | `tau_syn_exc` | 5 ms | excitatory conductance time constant |
+//! | `tau_syn_inh` | 10 ms | inhibitory conductance time constant |
+//! | `i_e` | 0 pA | constant injected current |
+//!
+//! Defaults are those of the COBA benchmark (Brette's Brian scripts for Brette et al.
+//! 2007, a membrane of 20000 µm² with 1 µF/cm² and 5e-5 S/cm²); its synaptic weights
+//! are 6 nS (exc) and 67 nS (inh).
+//!
+//! References: R. Brette et al. (2007), "Simulation of networks of spiking neurons: a
+//! review of tools and strategies", J Comput Neurosci 23:349-398; NEST `iaf_cond_exp`.
+
+use engram_model::{Default as D, Dim, KindSpec, ParamKind as P, ParamSpec, Params, StateSpec};
+
+use super::{conductance_weights, si_weights, BuildCtx, Neuron, NeuronModel};
+
+const fn q(name: &'static str, dim: Dim, v: f64, doc: &'static str) -> ParamSpec {
+    ParamSpec { name, kind: P::Quantity(dim, D::Value(v)), doc }
+}
+
+static SPEC: KindSpec = KindSpec {
+    name: "lif_cond",
+    doc: "leaky integrate-and-fire, exponential conductance synapses (NEST iaf_cond_exp; Brette et al. 2007 COBA)",
+    params: &[
+        q("c_m", Dim::CAPACITANCE, 200e-12, "membrane capacitance"),
+        q("g_l", Dim::CONDUCTANCE, 10e-9, "leak conductance"),
+        q("v_rest", Dim::VOLTAGE, -60e-3, "leak reversal (resting) potential"),
+        q("v_reset", Dim::VOLTAGE, -60e-3, "reset potential"),
+        q("v_th", Dim::VOLTAGE, -50e-3, "spike threshold"),
+        q("t_ref", Dim::TIME, 5e-3, "refractory period"),
+        q("e_exc", Dim::VOLTAGE, 0.0, "excitatory reversal potential"),
+        q("e_inh", Dim::VOLTAGE, -80e-3, "inhibitory reversal potential"),
+        q("tau_syn_exc", Dim::TIME, 5e-3, "excitatory conductance time constant"),
+        q("tau_syn_inh", Dim::TIME, 10e-3, "inhibitory conductance time constant"),
+        q("i_e", Dim::CURRENT, 0.0, "constant injected current"),
+    ],
+    state: &[
+        StateSpec { name: "v", dim: Dim::VOLTAGE, doc: "membrane potential" },
+        StateSpec { name: "g_exc", dim: Dim::CONDUCTANCE, doc: "excitatory synaptic conductance" },
+        StateSpec { name: "g_inh", dim: Dim::CONDUCTANCE, doc: "inhibitory synaptic conductance" },
+    ],
+    receptors: &["exc", "inh"],
+    weight_dims: conductance_weights,
+    accepts_input: true,
+    check,
+};
+
+/// The registry entry. Weights are conductances, kept in siemens.
+pub static MODEL: NeuronModel = NeuronModel { spec: &SPEC, build, weight_scale: si_weights };
+
+fn check(p: &Params) -> Result<(), (&'static str, String)> {
+    for k in ["c_m", "g_l", "tau_syn_exc", "tau_syn_inh"] {
+        if p.f(k) <= 0.0 {
+            return Err((k, "expected a positive value".into()));
+        }
+    }
+    if p.f("t_ref") < 0.0 {
+        return Err(("t_ref", "expected a refractory period ≥ 0".into()));
+    }
+    if p.f("v_reset") >= p.f("v_th") {
+        return Err(("v_reset", "expected v_reset below v_th".into()));
+    }
+    Ok(())
+}
+
+struct LifCond {
+    v: Vec<f32>,
+    /// Conductances (S) of the receptors `exc`, `inh`.
+    g: [Vec<f32>; 2],
+    refractory: Vec<u32>,
+    /// `exp(-dt / tau_syn)` per receptor.
+    g_decay: [f32; 2],
+    /// `dt / c_m` (V/C).
+    dt_over_c: f64,
+    g_l: f64,
+    v_rest: f64,
+    e_rev: [f64; 2],
+    i_e: f64,
+    v_th: f32,
+    v_reset: f32,
+    ref_steps: u32,
+}
+
+fn build(p: &Params, n: usize, ctx: &BuildCtx) -> Box<dyn Neuron> {
+    let h = ctx.dt;
+    let v_rest = p.f("v_rest");
+    Box::new(LifCond {
+        v: vec![v_rest as f32; n],
+        g: [vec![0.0; n], vec![0.0; n]],
+        refractory: vec![0; n],
+        g_decay: [(-h / p.f("tau_syn_exc")).exp() as f32, (-h / p.f("tau_syn_inh")).exp() as f32],
+        dt_over_c: h / p.f("c_m"),
+        g_l: p.f("g_l"),
+        v_rest,
+        e_rev: [p.f("e_exc"), p.f("e_inh")],
+        i_e: p.f("i_e"),
+        v_th: p.f("v_th") as f32,
+        v_reset: p.f("v_reset") as f32,
+        ref_steps: (p.f("t_ref") / h).round() as u32,
+    })
+}
+
+impl Neuron for LifCond {
+    fn len(&self) -> usize {
+        self.v.len()
+    }
+
+    fn step(&mut self, _step: u64, input: &[f32], i_ext: f64, spiked: &mut Vec<u32>) {
+        let n = self.v.len();
+        let (in_exc, in_inh) = input.split_at(n);
+        let leak = self.g_l * self.v_rest + self.i_e + i_ext;
+        let [e_exc, e_inh] = self.e_rev;
+        let [decay_exc, decay_inh] = self.g_decay;
+        let [g_exc, g_inh] = &mut self.g;
+        for i in 0..n {
+            let (ge, gi) = (g_exc[i] as f64, g_inh[i] as f64);
+            if self.refractory[i] == 0 {
+                let g_tot = self.g_l + ge + gi;
+                let v_inf = (leak + ge * e_exc + gi * e_inh) / g_tot;
+                let v = self.v[i] as f64;
+                // V + (V_inf - V)(1 - e^{-x}), with 1 - e^{-x} = -expm1(-x).
+                self.v[i] = (v - (v_inf - v) * (-g_tot * self.dt_over_c).exp_m1()) as f32;
+            } else {
+                self.refractory[i] -= 1;
+            }
+            g_exc[i] = g_exc[i] * decay_exc + in_exc[i];
+            g_inh[i] = g_inh[i] * decay_inh + in_inh[i];
+            if self.v[i] >= self.v_th {
+                self.v[i] = self.v_reset;
+                self.refractory[i] = self.ref_steps;
+                spiked.push(i as u32);
+            }
+        }
+    }
+
+    fn get(&self, var: usize, i: usize) -> f64 {
+        match var {
+            0 => self.v[i] as f64,
+            r => self.g[r - 1][i] as f64,
+        }
+    }
+
+    fn set(&mut self, var: usize, i: usize, value: f64) {
+        match var {
+            0 => self.v[i] = value as f32,
+            r => self.g[r - 1][i] = value as f32,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_util::{ctx, intervals, params, run};
+    use super::*;
+
+    #[test]
+    fn isi_under_constant_current_matches_the_closed_form() {
+        // No synapses: tau dV/dt = -(V - V_inf), V_inf = v_rest + I / g_l, so from V_reset
+        // the neuron reaches v_th after tau ln((V_inf - V_reset) / (V_inf - v_th)).
+        // i_e = 150 pA plus 100 pA injected: V_inf = -60 mV + 250 pA / 10 nS = -35 mV.
+        let dt = 1e-6;
+        let p = params(&SPEC, &[("i_e", 150e-12)]);
+        let mut neuron = (MODEL.build)(&p, 1, &ctx(dt));
+        let spikes = run(neuron.as_mut(), 2, 100_000, |_| 100e-12);
+        let (c_m, g_l, v_rest, v_reset, v_th, t_ref) =
+            (p.f("c_m"), p.f("g_l"), p.f("v_rest"), p.f("v_reset"), p.f("v_th"), p.f("t_ref"));
+        let v_inf = v_rest + (150e-12 + 100e-12) / g_l;
+        let isi = t_ref + c_m / g_l * ((v_inf - v_reset) / (v_inf - v_th)).ln();
+        let times: Vec<f64> = spikes[0].iter().map(|&s| s as f64 * dt).collect();
+        let isis = intervals(&times);
+        assert!(isis.len() >= 3, "expected several spikes in 100 ms, got {}", times.len());
+        for d in &isis {
+            assert!((d - isi).abs() / isi < 1e-3, "ISI {d} s, closed form {isi} s");
+        }
+    }
+
+    #[test]
+    fn conductance_decays_exponentially_with_tau_syn_exc() {
+        let dt = 1e-4;
+        let p = params(&SPEC, &[]);
+        let tau = p.f("tau_syn_exc");
+        let mut neuron = (MODEL.build)(&p, 2, &ctx(dt));
+        let w = 6e-9f32;
+        let mut spiked = Vec::new();
+        // Neuron 1 receives the weight on `exc`; nothing arrives at `inh`.
+        neuron.step(0, &[0.0, w, 0.0, 0.0], 0.0, &mut spiked);
+        assert_eq!(neuron.get(1, 1), w as f64);
+        for k in 1..=100u32 {
+            neuron.step(k as u64, &[0.0; 4], 0.0, &mut spiked);
+            let expected = w as f64 * (-(k as f64) * dt / tau).exp();
+            let g = neuron.get(1, 1);
+            assert!((g - expected).abs() <= 1e-5 * expected, "step {k}: g = {g}, expected {expected}");
+            assert_eq!(neuron.get(1, 0), 0.0);
+            assert_eq!(neuron.get(2, 1), 0.0);
+        }
+        assert!(spiked.is_empty());
+    }
+
+    #[test]
+    fn excitatory_conductance_depolarises_and_inhibitory_hyperpolarises() {
+        let p = params(&SPEC, &[]);
+        let mut neuron = (MODEL.build)(&p, 2, &ctx(1e-4));
+        let mut spiked = Vec::new();
+        // Neuron 0 gets 6 nS excitation, neuron 1 67 nS inhibition (the COBA weights).
+        neuron.step(0, &[6e-9, 0.0, 0.0, 67e-9], 0.0, &mut spiked);
+        for k in 1..50 {
+            neuron.step(k, &[0.0; 4], 0.0, &mut spiked);
+        }
+        let v_rest = p.f("v_rest");
+        assert!(neuron.get(0, 0) > v_rest + 1e-4, "v = {}", neuron.get(0, 0));
+        assert!(neuron.get(0, 1) < v_rest - 1e-3, "v = {}", neuron.get(0, 1));
+        assert!(spiked.is_empty());
+    }
+
+    #[test]
+    fn check_rejects_bad_parameters() {
+        assert!(check(&params(&SPEC, &[])).is_ok());
+        assert_eq!(check(&params(&SPEC, &[("c_m", 0.0)])).unwrap_err().0, "c_m");
+        assert_eq!(check(&params(&SPEC, &[("tau_syn_inh", -1e-3)])).unwrap_err().0, "tau_syn_inh");
+        assert_eq!(check(&params(&SPEC, &[("v_reset", -40e-3)])).unwrap_err().0, "v_reset");
+        assert_eq!(check(&params(&SPEC, &[("t_ref", -1e-3)])).unwrap_err().0, "t_ref");
+    }
+}

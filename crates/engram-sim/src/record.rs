@@ -1,0 +1,46 @@
+//! What a run recorded: spikes, population spike counts per step, state traces.
+
+/// Spikes of one population, in the order they happened.
+#[derive(Clone, Debug, Default)]
+pub struct PopulationSpikes {
+    /// Spike times (s): step × dt, the step at whose end the threshold was crossed
+    /// (Brian2's convention).
+    pub times: Vec<f64>,
+    /// Neuron index within the population of each spike.
+    pub ids: Vec<u32>,
+}
+
+/// Recorded traces of some state variables of some neurons of one population.
+#[derive(Clone, Debug)]
+pub struct StateTraces {
+    /// Population index.
+    pub population: usize,
+    /// Variable names.
+    pub vars: Vec<String>,
+    /// Recorded neurons.
+    pub ids: Vec<u32>,
+    /// Sample times (s); a sample at time t is the state before the update of that step.
+    pub times: Vec<f64>,
+    /// Per variable, row-major `[times.len() × ids.len()]`, SI units.
+    pub values: Vec<Vec<f64>>,
+}
+
+/// Everything a run recorded.
+#[derive(Clone, Debug, Default)]
+pub struct Recordings {
+    /// Per population: recorded spikes (empty when the population is not recorded).
+    pub spikes: Vec<PopulationSpikes>,
+    /// Per population: whether its spikes were recorded, and which neurons (None: all).
+    pub recorded: Vec<Option<Option<Vec<u32>>>>,
+    /// Per population: number of spikes of all its neurons in each step.
+    pub counts_per_step: Vec<Vec<u32>>,
+    /// State monitors, in the order of the model's `[[record.state]]`.
+    pub state: Vec<StateTraces>,
+}
+
+impl Recordings {
+    /// Total spikes of population `p` (all neurons, recorded or not).
+    pub fn total_spikes(&self, p: usize) -> u64 {
+        self.counts_per_step[p].iter().map(|&c| c as u64).sum()
+    }
+}
