@@ -3,6 +3,7 @@
 
 use engram_model::{Dim, KindSpec, Params, Registry};
 
+pub mod adex;
 pub mod hh;
 pub mod izhikevich;
 pub mod lif;
@@ -64,6 +65,7 @@ pub struct NeuronModel {
 
 /// Every neuron model engram knows. A new model is a new file and one line here.
 pub static MODELS: &[&NeuronModel] = &[
+    &adex::MODEL,
     &hh::MODEL,
     &izhikevich::MODEL,
     &lif::MODEL,

@@ -1,0 +1,31 @@
+//! Helpers shared by the simulator's integration tests.
+
+use std::sync::atomic::AtomicBool;
+
+use engram_model::{parse_model, Model};
+use engram_sim::{Models, Network};
+
+/// Parses a model written in a test; panics with the model error if it is invalid.
+pub fn model(text: &str) -> Model {
+    parse_model("test.toml", "test", text, &[], &Models).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Builds and runs `model` for its whole duration on `threads` workers.
+pub fn run(model: &Model, threads: usize) -> Network {
+    let mut net = Network::build(model, threads).expect("the network builds");
+    let steps = (model.duration / model.dt).round() as u64;
+    net.run(steps, &mut |_, _| {}, &AtomicBool::new(false)).expect("the run completes");
+    net
+}
+
+/// Spike steps of neuron `id` of population `p`.
+#[allow(dead_code)]
+pub fn spike_steps(net: &Network, model: &Model, p: usize, id: u32) -> Vec<u64> {
+    let s = &net.recordings().spikes[p];
+    s.times
+        .iter()
+        .zip(&s.ids)
+        .filter(|(_, &i)| i == id)
+        .map(|(&t, _)| (t / model.dt).round() as u64)
+        .collect()
+}
