@@ -124,7 +124,7 @@ fn alpha_psc_and_psp_match_closed_form() {
     let (w, tau_m, tau_s, r) = (100e-12, 10e-3, 3e-3, 10e-3 / 250e-12);
     let e = std::f64::consts::E;
     let a = 1.0 / tau_s - 1.0 / tau_m;
-    let t0 = psp_onset(&m) - m.dt; // the alpha kernel starts rising one step earlier: X jumps, I follows
+    let t0 = psp_onset(&m);
     let mut peak = (0.0, 0.0);
     for (k, &t) in tr.times.iter().enumerate() {
         let s = t - t0;
@@ -174,9 +174,7 @@ fn spikes_cross_heterogeneous_delays_in_exactly_their_steps() {
         delay = { dist = "uniform", low = "0.1 ms", high = "20 ms" }
         "#,
     );
-    let mut m = m;
-    // Only sources 0 and 1 fire, each once at step 50; keep their rows.
-    m.populations[0].size = 200;
+    // Only sources 0 and 1 fire, each once, at step 50.
     let net = run(&m, 2);
     let csr = net.synapses(0);
     let engram_sim::connect::Delays::PerSynapse(delays) = &csr.delays else { panic!("delays vary") };
