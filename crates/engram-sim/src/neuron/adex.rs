@@ -19,7 +19,7 @@
 //! dynamics, a Runge–Kutta step being at most:
 //! - the rest of the step (so far from threshold there is one substep per step);
 //! - the time for V to move by delta_t / 2 at its current rate (so the upstroke of a spike,
-//!   where the exponential term grows e-fold every delta_t, takes a few dozen substeps);
+//!   where the exponential term grows e-fold every delta_t, takes about twenty substeps);
 //! - 1 / |∂(dV/dt)/∂V| (so stiff phases, e.g. large synaptic conductances, stay stable).
 //!
 //! As in NEST, V is bounded by `v_peak` inside the equations (`min(V, v_peak)`), so the

@@ -22,6 +22,20 @@ Prints:
 
 Run:  python3 -m venv bench/venv && bench/venv/bin/pip install "brian2==2.9.0" "numpy<2.3"
       bench/venv/bin/python crates/engram-sim/tests/reference/hh_brian2.py
+(about 4 minutes). Output with Brian2 2.9.0, numpy 2.2.6, Python 3.11:
+
+    dt = 0.01 ms, I = 0.5 nA: 82 spikes in 1 s, first at 2.480 ms
+    dt = 0.01 ms, I = 1 nA: 132 spikes in 1 s, first at 1.660 ms
+    dt = 0.01 ms, I = 2 nA: 206 spikes in 1 s, first at 1.100 ms
+    dt = 0.1 ms, I = 0.5 nA: 76 spikes in 1 s, first at 2.800 ms
+    dt = 0.1 ms, I = 1 nA: 120 spikes in 1 s, first at 1.900 ms
+    dt = 0.1 ms, I = 2 nA: 184 spikes in 1 s, first at 1.300 ms
+    COBAHH refractory=3 ms, dt = 0.01 ms: [82, 132, 206]
+    threshold current for repetitive firing (dt = 0.01 ms): between -31.7 pA and -31.6 pA
+      I = -31.7 pA: 1 spikes in 1 s, 0 after 0.5 s
+      I = -31.6 pA: 2 spikes in 1 s, 1 after 0.5 s
+
+(On the 10 pA grid: 14 spikes in 1 s at I = 0, 4 at -30 pA, none at -40 pA.)
 """
 
 import numpy as np
