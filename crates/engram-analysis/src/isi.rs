@@ -43,29 +43,20 @@ impl Welford {
 /// caller passed spikes of a different population, which would silently corrupt the
 /// statistic.
 pub fn cv_isi(times: &[f64], ids: &[u32], n_neurons: usize) -> f64 {
-    assert_eq!(
-        times.len(),
-        ids.len(),
-        "cv_isi: times and ids must have the same length"
-    );
+    assert_eq!(times.len(), ids.len(), "cv_isi: times and ids must have the same length");
     let mut last = vec![f64::NAN; n_neurons];
     let mut stats = vec![Welford::default(); n_neurons];
     for (&t, &id) in times.iter().zip(ids) {
         let i = id as usize;
-        assert!(
-            i < n_neurons,
-            "cv_isi: neuron id {id} out of range for {n_neurons} neurons"
-        );
+        assert!(i < n_neurons, "cv_isi: neuron id {id} out of range for {n_neurons} neurons");
         // NaN marks "no previous spike"; the first spike only starts the train.
         if !last[i].is_nan() {
             stats[i].push(t - last[i]);
         }
         last[i] = t;
     }
-    let (sum, n) = stats
-        .iter()
-        .filter(|s| s.count >= 2 && s.mean > 0.0)
-        .fold((0.0, 0usize), |(sum, n), s| (sum + s.cv(), n + 1));
+    let (sum, n) =
+        stats.iter().filter(|s| s.count >= 2 && s.mean > 0.0).fold((0.0, 0usize), |(sum, n), s| (sum + s.cv(), n + 1));
     if n == 0 {
         f64::NAN
     } else {
@@ -95,16 +86,7 @@ mod tests {
     fn averages_over_qualifying_neurons_only() {
         // Neuron 0: regular, CV 0. Neuron 1: ISIs [1, 3], CV 0.5. Neuron 2: two spikes
         // (one ISI), excluded. Neuron 3: silent. Mean over neurons 0 and 1 is 0.25.
-        let spikes = [
-            (0.0, 1u32),
-            (0.5, 0),
-            (0.7, 2),
-            (1.0, 1),
-            (1.5, 0),
-            (2.0, 2),
-            (2.5, 0),
-            (4.0, 1),
-        ];
+        let spikes = [(0.0, 1u32), (0.5, 0), (0.7, 2), (1.0, 1), (1.5, 0), (2.0, 2), (2.5, 0), (4.0, 1)];
         let times: Vec<f64> = spikes.iter().map(|s| s.0).collect();
         let ids: Vec<u32> = spikes.iter().map(|s| s.1).collect();
         assert_abs_diff_eq!(cv_isi(&times, &ids, 4), 0.25, epsilon = 1e-12);

@@ -30,12 +30,7 @@ pub fn mean_rate(n_spikes: usize, n_neurons: usize, duration_s: f64) -> f64 {
 /// `[0, duration_s)` are not counted. With `n_neurons == 0` every rate is NaN. When
 /// `duration_s` or `bin_s` is not positive (or not finite) there are no bins and both
 /// vectors are empty.
-pub fn rate_histogram(
-    times: &[f64],
-    n_neurons: usize,
-    duration_s: f64,
-    bin_s: f64,
-) -> (Vec<f64>, Vec<f64>) {
+pub fn rate_histogram(times: &[f64], n_neurons: usize, duration_s: f64, bin_s: f64) -> (Vec<f64>, Vec<f64>) {
     if !(duration_s > 0.0 && bin_s > 0.0 && duration_s.is_finite() && bin_s.is_finite()) {
         return (Vec::new(), Vec::new());
     }

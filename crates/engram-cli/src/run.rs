@@ -44,8 +44,10 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         if bar.is_none() && started.elapsed() > Duration::from_millis(700) {
             let b = ProgressBar::new(total);
             b.set_style(
-                ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {percent:>3}% of simulated time, eta {eta}")
-                    .expect("the template is valid"),
+                ProgressStyle::with_template(
+                    "{spinner} [{elapsed_precise}] {wide_bar} {percent:>3}% of simulated time, eta {eta}",
+                )
+                .expect("the template is valid"),
             );
             bar = Some(b);
         }

@@ -60,23 +60,12 @@ pub enum IoError {
 
 impl IoError {
     /// Shorthand for [`IoError::Fs`].
-    pub(crate) fn fs(
-        action: &'static str,
-        path: impl Into<PathBuf>,
-        error: std::io::Error,
-    ) -> Self {
-        IoError::Fs {
-            action,
-            path: path.into(),
-            error,
-        }
+    pub(crate) fn fs(action: &'static str, path: impl Into<PathBuf>, error: std::io::Error) -> Self {
+        IoError::Fs { action, path: path.into(), error }
     }
 
     /// Shorthand for [`IoError::InvalidData`].
     pub(crate) fn invalid(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
-        IoError::InvalidData {
-            path: path.into(),
-            message: message.into(),
-        }
+        IoError::InvalidData { path: path.into(), message: message.into() }
     }
 }

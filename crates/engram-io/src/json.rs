@@ -7,10 +7,8 @@ use crate::IoError;
 /// Writes `value` to `path` as pretty-printed JSON followed by a newline, so the file is
 /// pleasant to read, diff and `cat`.
 pub fn write_json(path: &Path, value: &serde_json::Value) -> Result<(), IoError> {
-    let mut text = serde_json::to_string_pretty(value).map_err(|error| IoError::Json {
-        path: path.to_path_buf(),
-        error,
-    })?;
+    let mut text =
+        serde_json::to_string_pretty(value).map_err(|error| IoError::Json { path: path.to_path_buf(), error })?;
     text.push('\n');
     std::fs::write(path, text).map_err(|e| IoError::fs("write", path, e))
 }

@@ -67,21 +67,13 @@ impl PopulationSpikes<'_> {
         if self.times.len() != self.ids.len() {
             return Err(IoError::invalid(
                 path,
-                format!(
-                    "population '{}' has {} spike times but {} ids",
-                    self.name,
-                    self.times.len(),
-                    self.ids.len()
-                ),
+                format!("population '{}' has {} spike times but {} ids", self.name, self.times.len(), self.ids.len()),
             ));
         }
         if let Some(&id) = self.ids.iter().find(|&&id| id as usize >= self.size) {
             return Err(IoError::invalid(
                 path,
-                format!(
-                    "population '{}' has {} neurons but a spike of neuron {id}",
-                    self.name, self.size
-                ),
+                format!("population '{}' has {} neurons but a spike of neuron {id}", self.name, self.size),
             ));
         }
         Ok(())
@@ -120,11 +112,7 @@ struct Archive<'p> {
 impl<'p> Archive<'p> {
     fn create(path: &'p Path) -> Result<Self, IoError> {
         let file = File::create(path).map_err(|e| IoError::fs("create", path, e))?;
-        Ok(Archive {
-            path,
-            writer: NpzWriter::new_compressed(BufWriter::new(file)),
-            keys: HashSet::new(),
-        })
+        Ok(Archive { path, writer: NpzWriter::new_compressed(BufWriter::new(file)), keys: HashSet::new() })
     }
 
     fn add<S, D>(&mut self, key: String, array: &ArrayBase<S, D>) -> Result<(), IoError>
@@ -134,18 +122,13 @@ impl<'p> Archive<'p> {
         D: Dimension,
     {
         if !self.keys.insert(key.clone()) {
-            return Err(IoError::invalid(
-                self.path,
-                format!("two arrays would both be stored under the key '{key}'"),
-            ));
+            return Err(IoError::invalid(self.path, format!("two arrays would both be stored under the key '{key}'")));
         }
-        self.writer
-            .add_array(key.as_str(), array)
-            .map_err(|error| IoError::Npz {
-                path: self.path.to_path_buf(),
-                what: format!("array '{key}'"),
-                error,
-            })
+        self.writer.add_array(key.as_str(), array).map_err(|error| IoError::Npz {
+            path: self.path.to_path_buf(),
+            what: format!("array '{key}'"),
+            error,
+        })
     }
 
     fn finish(self) -> Result<(), IoError> {
@@ -155,9 +138,7 @@ impl<'p> Archive<'p> {
             error,
         })?;
         // BufWriter only reports a failed final write when flushed explicitly.
-        inner
-            .flush()
-            .map_err(|e| IoError::fs("write", self.path, e))
+        inner.flush().map_err(|e| IoError::fs("write", self.path, e))
     }
 }
 
@@ -198,12 +179,7 @@ pub fn write_state_npz(path: &Path, traces: &[StateTrace]) -> Result<(), IoError
 /// Writes population rate histograms (bin width `bin_s` over `[0, duration_s)`) to a
 /// compressed NPZ archive at `path` (keys `t`, `{pop}_rate`; see the
 /// [module docs](self)).
-pub fn write_rates_npz(
-    path: &Path,
-    bin_s: f64,
-    pops: &[PopulationSpikes],
-    duration_s: f64,
-) -> Result<(), IoError> {
+pub fn write_rates_npz(path: &Path, bin_s: f64, pops: &[PopulationSpikes], duration_s: f64) -> Result<(), IoError> {
     if !(bin_s > 0.0 && bin_s.is_finite()) {
         return Err(IoError::invalid(
             path,

@@ -57,9 +57,7 @@ type DrawResult = Result<(), Box<dyn Error>>;
 /// Registers the bundled font with plotters exactly once per process.
 fn ensure_font(path: &Path) -> Result<(), IoError> {
     static REGISTERED: OnceLock<bool> = OnceLock::new();
-    let ok = *REGISTERED.get_or_init(|| {
-        plotters::style::register_font(FONT, FontStyle::Normal, FONT_BYTES).is_ok()
-    });
+    let ok = *REGISTERED.get_or_init(|| plotters::style::register_font(FONT, FontStyle::Normal, FONT_BYTES).is_ok());
     if ok {
         Ok(())
     } else {
@@ -71,10 +69,7 @@ fn ensure_font(path: &Path) -> Result<(), IoError> {
 }
 
 fn plot_error(path: &Path, e: Box<dyn Error>) -> IoError {
-    IoError::Plot {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    }
+    IoError::Plot { path: path.to_path_buf(), message: e.to_string() }
 }
 
 /// Formats an axis tick without a spurious `.0` on whole numbers.
@@ -110,12 +105,7 @@ fn subsample_mask(size: usize) -> Vec<bool> {
 /// ([`engram_analysis::rate_histogram`]), with the mean rate in the legend.
 ///
 /// `path` should end in `.png`: the image encoder picks the format from the extension.
-pub fn plot_raster(
-    path: &Path,
-    pops: &[PopulationSpikes],
-    duration_s: f64,
-    rate_bin_s: f64,
-) -> Result<(), IoError> {
+pub fn plot_raster(path: &Path, pops: &[PopulationSpikes], duration_s: f64, rate_bin_s: f64) -> Result<(), IoError> {
     if !(rate_bin_s > 0.0 && rate_bin_s.is_finite()) {
         return Err(IoError::invalid(
             path,
@@ -129,30 +119,16 @@ pub fn plot_raster(
     draw_raster(path, pops, duration_s, rate_bin_s).map_err(|e| plot_error(path, e))
 }
 
-fn draw_raster(
-    path: &Path,
-    pops: &[PopulationSpikes],
-    duration_s: f64,
-    rate_bin_s: f64,
-) -> DrawResult {
+fn draw_raster(path: &Path, pops: &[PopulationSpikes], duration_s: f64, rate_bin_s: f64) -> DrawResult {
     let total_spikes: usize = pops.iter().map(|p| p.times.len()).sum();
     let total_neurons: usize = pops.iter().map(|p| p.size).sum();
-    let subsample =
-        total_spikes > RASTER_MAX_SPIKES && pops.iter().any(|p| p.size > RASTER_MAX_NEURONS);
-    let x_max = if duration_s > 0.0 && duration_s.is_finite() {
-        duration_s * 1e3
-    } else {
-        1.0
-    };
+    let subsample = total_spikes > RASTER_MAX_SPIKES && pops.iter().any(|p| p.size > RASTER_MAX_NEURONS);
+    let x_max = if duration_s > 0.0 && duration_s.is_finite() { duration_s * 1e3 } else { 1.0 };
 
-    let mut title = format!(
-        "spikes: {total_spikes} from {total_neurons} neurons in {:.0} ms",
-        duration_s.max(0.0) * 1e3
-    );
+    let mut title =
+        format!("spikes: {total_spikes} from {total_neurons} neurons in {:.0} ms", duration_s.max(0.0) * 1e3);
     if subsample {
-        title.push_str(&format!(
-            " (raster: ≤ {RASTER_MAX_NEURONS} evenly spaced neurons per population)"
-        ));
+        title.push_str(&format!(" (raster: ≤ {RASTER_MAX_NEURONS} evenly spaced neurons per population)"));
     }
 
     let root = BitMapBackend::new(path, RASTER_SIZE).into_drawing_area();
@@ -221,36 +197,21 @@ fn draw_raster_panel(
     let (_, plot_h) = chart.plotting_area().dim_in_pixel();
     // The bitmap backend fills rectangles with an exclusive lower-right corner, so a
     // marker spans `width` columns and `2 * half_h + 1` rows: never less than a pixel.
-    let half_h = ((plot_h as f64 / rows as f64) * 0.35)
-        .round()
-        .clamp(0.0, 6.0) as i32;
+    let half_h = ((plot_h as f64 / rows as f64) * 0.35).round().clamp(0.0, 6.0) as i32;
     let width = if total_spikes <= 20_000 { 2 } else { 1 };
 
     let (ax, ay) = area.get_base_pixel();
     let mut offset = 0usize;
     for (i, pop) in pops.iter().enumerate() {
         let colour = PALETTE[i % PALETTE.len()];
-        let keep = if subsample {
-            subsample_mask(pop.size)
-        } else {
-            vec![true; pop.size]
-        };
+        let keep = if subsample { subsample_mask(pop.size) } else { vec![true; pop.size] };
         let base = offset as f64;
-        chart.draw_series(
-            pop.times
-                .iter()
-                .zip(pop.ids)
-                .filter(|(_, &id)| keep[id as usize])
-                .map(|(&t, &id)| {
-                    EmptyElement::at((t * 1e3, base + id as f64))
-                        + Rectangle::new([(0, -half_h), (width, half_h + 1)], colour.filled())
-                }),
-        )?;
+        chart.draw_series(pop.times.iter().zip(pop.ids).filter(|(_, &id)| keep[id as usize]).map(|(&t, &id)| {
+            EmptyElement::at((t * 1e3, base + id as f64))
+                + Rectangle::new([(0, -half_h), (width, half_h + 1)], colour.filled())
+        }))?;
         if offset > 0 && pop.size > 0 {
-            chart.draw_series(LineSeries::new(
-                [(0.0, base - 0.5), (x_max, base - 0.5)],
-                BLACK.mix(0.3),
-            ))?;
+            chart.draw_series(LineSeries::new([(0.0, base - 0.5), (x_max, base - 0.5)], BLACK.mix(0.3)))?;
         }
         if pop.size > 0 {
             // Name beside the band, in the band's colour, instead of a legend box that
@@ -275,15 +236,9 @@ fn draw_rate_panel(
     rate_bin_s: f64,
     right_margin: u32,
 ) -> DrawResult {
-    let histograms: Vec<(Vec<f64>, Vec<f64>)> = pops
-        .iter()
-        .map(|p| engram_analysis::rate_histogram(p.times, p.size, duration_s, rate_bin_s))
-        .collect();
-    let peak = histograms
-        .iter()
-        .flat_map(|(_, r)| r.iter().copied())
-        .filter(|r| r.is_finite())
-        .fold(0.0f64, f64::max);
+    let histograms: Vec<(Vec<f64>, Vec<f64>)> =
+        pops.iter().map(|p| engram_analysis::rate_histogram(p.times, p.size, duration_s, rate_bin_s)).collect();
+    let peak = histograms.iter().flat_map(|(_, r)| r.iter().copied()).filter(|r| r.is_finite()).fold(0.0f64, f64::max);
     let y_max = if peak > 0.0 { peak * 1.1 } else { 1.0 };
 
     // Legend as a row of entries above the panel rather than a box inside it, where it
@@ -327,14 +282,10 @@ fn draw_rate_panel(
         let colour = PALETTE[i % PALETTE.len()];
         // Steps rather than a polyline through bin centres: each bin is a count over
         // an interval, and steps show exactly that interval.
-        let steps = edges
-            .iter()
-            .zip(rates)
-            .filter(|(_, r)| r.is_finite())
-            .flat_map(|(&left, &r)| {
-                let right = (left + rate_bin_s).min(duration_s);
-                [(left * 1e3, r), (right * 1e3, r)]
-            });
+        let steps = edges.iter().zip(rates).filter(|(_, r)| r.is_finite()).flat_map(|(&left, &r)| {
+            let right = (left + rate_bin_s).min(duration_s);
+            [(left * 1e3, r), (right * 1e3, r)]
+        });
         chart.draw_series(LineSeries::new(steps, colour.stroke_width(2)))?;
     }
     Ok(())
@@ -371,10 +322,7 @@ fn legend_row<'a>(
     }
     let (legend, rest) = area.split_vertically(y + ROW_H / 2);
     for ((label, colour), &(x, y)) in entries.iter().zip(&positions) {
-        legend.draw(&PathElement::new(
-            [(x, y), (x + SWATCH, y)],
-            colour.stroke_width(3),
-        ))?;
+        legend.draw(&PathElement::new([(x, y), (x + SWATCH, y)], colour.stroke_width(3)))?;
         let text = style.color(colour).pos(Pos::new(HPos::Left, VPos::Center));
         legend.draw_text(label, &text, (x + SWATCH + 6, y))?;
     }
@@ -414,19 +362,10 @@ fn draw_state(path: &Path, traces: &[StateTrace]) -> DrawResult {
     if traces.is_empty() {
         let (w, h) = root.dim_in_pixel();
         let grey = BLACK.mix(0.6);
-        let style = TextStyle::from((FONT, 20).into_font())
-            .color(&grey)
-            .pos(Pos::new(HPos::Center, VPos::Center));
-        root.draw_text(
-            "no state variables were recorded",
-            &style,
-            (w as i32 / 2, h as i32 / 2),
-        )?;
+        let style = TextStyle::from((FONT, 20).into_font()).color(&grey).pos(Pos::new(HPos::Center, VPos::Center));
+        root.draw_text("no state variables were recorded", &style, (w as i32 / 2, h as i32 / 2))?;
     }
-    for (trace, panel) in traces
-        .iter()
-        .zip(root.split_evenly((traces.len().max(1), 1)))
-    {
+    for (trace, panel) in traces.iter().zip(root.split_evenly((traces.len().max(1), 1))) {
         draw_state_panel(&panel, trace)?;
     }
     root.present()?;
@@ -449,46 +388,26 @@ fn padded(lo: f64, hi: f64) -> (f64, f64) {
 fn draw_state_panel(area: &DrawingArea<BitMapBackend, Shift>, trace: &StateTrace) -> DrawResult {
     let (unit, factor) = display_unit(&trace.unit);
     let n_ids = trace.ids.len();
-    let (t_lo, t_hi) = trace
-        .times
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &t| {
-            (lo.min(t * 1e3), hi.max(t * 1e3))
-        });
-    let (t_lo, t_hi) = if t_hi > t_lo {
-        (t_lo, t_hi)
-    } else {
-        padded(t_lo, t_hi)
-    };
+    let (t_lo, t_hi) =
+        trace.times.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &t| (lo.min(t * 1e3), hi.max(t * 1e3)));
+    let (t_lo, t_hi) = if t_hi > t_lo { (t_lo, t_hi) } else { padded(t_lo, t_hi) };
     let (v_lo, v_hi) = trace
         .values
         .iter()
         .filter(|v| v.is_finite())
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
-            (lo.min(v * factor), hi.max(v * factor))
-        });
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| (lo.min(v * factor), hi.max(v * factor)));
     let (v_lo, v_hi) = padded(v_lo, v_hi);
 
-    let y_desc = if unit.is_empty() || unit == "1" {
-        trace.var.clone()
-    } else {
-        format!("{} ({unit})", trace.var)
-    };
+    let y_desc = if unit.is_empty() || unit == "1" { trace.var.clone() } else { format!("{} ({unit})", trace.var) };
     // Caption, then the neuron legend (small recordings only: a legend of hundreds of
     // ids says nothing), then the chart.
     let caption = format!("{} · {}", trace.population, trace.var);
-    let caption_style =
-        TextStyle::from((FONT, 18).into_font()).pos(Pos::new(HPos::Left, VPos::Top));
+    let caption_style = TextStyle::from((FONT, 18).into_font()).pos(Pos::new(HPos::Left, VPos::Top));
     area.draw_text(&caption, &caption_style, (10 + Y_LABEL_AREA as i32, 6))?;
     let (_, caption_h) = area.estimate_text_size(&caption, &caption_style)?;
     let (_, area) = area.split_vertically(caption_h as i32 + 8);
     let entries: Vec<(String, RGBColor)> = if n_ids <= MAX_LEGEND_IDS {
-        trace
-            .ids
-            .iter()
-            .enumerate()
-            .map(|(col, id)| (format!("neuron {id}"), PALETTE[col % PALETTE.len()]))
-            .collect()
+        trace.ids.iter().enumerate().map(|(col, id)| (format!("neuron {id}"), PALETTE[col % PALETTE.len()])).collect()
     } else {
         Vec::new()
     };

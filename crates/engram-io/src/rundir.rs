@@ -32,12 +32,9 @@ pub struct RunDir {
 /// Parent directory and file name of `final_path`, refusing paths without a name
 /// (`/`, `..`) because there would be nothing to rename into place.
 fn split(final_path: &Path) -> Result<(PathBuf, OsString), IoError> {
-    let name = final_path.file_name().ok_or_else(|| {
-        IoError::invalid(
-            final_path,
-            "a run directory path must end in a directory name",
-        )
-    })?;
+    let name = final_path
+        .file_name()
+        .ok_or_else(|| IoError::invalid(final_path, "a run directory path must end in a directory name"))?;
     let parent = match final_path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -65,13 +62,7 @@ impl RunDir {
             // `create_dir` (not `_all`) so a leftover directory of a dead process with a
             // reused pid is never adopted with stale files in it.
             match fs::create_dir(&tmp) {
-                Ok(()) => {
-                    return Ok(RunDir {
-                        tmp,
-                        final_path: final_path.to_path_buf(),
-                        committed: false,
-                    })
-                }
+                Ok(()) => return Ok(RunDir { tmp, final_path: final_path.to_path_buf(), committed: false }),
                 Err(e) if e.kind() == ErrorKind::AlreadyExists => continue,
                 Err(e) => return Err(IoError::fs("create directory", tmp, e)),
             }
@@ -102,16 +93,12 @@ impl RunDir {
         let old = match fs::symlink_metadata(&self.final_path) {
             Ok(meta) if meta.is_dir() => {
                 let old = hidden_sibling(&parent, &name, "old");
-                fs::rename(&self.final_path, &old).map_err(|e| {
-                    IoError::fs("move aside existing run directory", &self.final_path, e)
-                })?;
+                fs::rename(&self.final_path, &old)
+                    .map_err(|e| IoError::fs("move aside existing run directory", &self.final_path, e))?;
                 Some(old)
             }
             Ok(_) => {
-                return Err(IoError::invalid(
-                    &self.final_path,
-                    "exists and is not a directory; refusing to replace it",
-                ))
+                return Err(IoError::invalid(&self.final_path, "exists and is not a directory; refusing to replace it"))
             }
             Err(e) if e.kind() == ErrorKind::NotFound => None,
             Err(e) => return Err(IoError::fs("inspect", &self.final_path, e)),
@@ -121,11 +108,7 @@ impl RunDir {
                 // Best effort: the error below is what the caller needs to see.
                 let _ = fs::rename(old, &self.final_path);
             }
-            return Err(IoError::fs(
-                "move run directory into place at",
-                &self.final_path,
-                e,
-            ));
+            return Err(IoError::fs("move run directory into place at", &self.final_path, e));
         }
         self.committed = true;
         if let Some(old) = old {
@@ -187,9 +170,6 @@ mod tests {
 
     #[test]
     fn path_without_a_name_is_rejected() {
-        assert!(matches!(
-            RunDir::create(Path::new("/")),
-            Err(IoError::InvalidData { .. })
-        ));
+        assert!(matches!(RunDir::create(Path::new("/")), Err(IoError::InvalidData { .. })));
     }
 }

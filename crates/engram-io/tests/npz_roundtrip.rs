@@ -4,9 +4,7 @@
 use std::fs::File;
 use std::path::Path;
 
-use engram_io::{
-    write_rates_npz, write_spikes_npz, write_state_npz, IoError, PopulationSpikes, StateTrace,
-};
+use engram_io::{write_rates_npz, write_spikes_npz, write_state_npz, IoError, PopulationSpikes, StateTrace};
 use ndarray::{array, Array1, Array2, Ix1, Ix2, OwnedRepr};
 use ndarray_npy::NpzReader;
 
@@ -25,26 +23,13 @@ fn spikes_round_trip() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("spikes.npz");
     let pops = [
-        PopulationSpikes {
-            name: "exc",
-            size: 4,
-            times: &[0.001, 0.0015, 0.002, 0.5],
-            ids: &[3, 0, 3, 1],
-        },
-        PopulationSpikes {
-            name: "inh",
-            size: 1,
-            times: &[],
-            ids: &[],
-        },
+        PopulationSpikes { name: "exc", size: 4, times: &[0.001, 0.0015, 0.002, 0.5], ids: &[3, 0, 3, 1] },
+        PopulationSpikes { name: "inh", size: 1, times: &[], ids: &[] },
     ];
     write_spikes_npz(&path, &pops).unwrap();
 
     let mut npz = reader(&path);
-    assert_eq!(
-        sorted_names(&mut npz),
-        ["exc_ids", "exc_times", "inh_ids", "inh_times"]
-    );
+    assert_eq!(sorted_names(&mut npz), ["exc_ids", "exc_times", "inh_ids", "inh_times"]);
     let times: Array1<f64> = npz.by_name("exc_times").unwrap();
     assert_eq!(times, array![0.001, 0.0015, 0.002, 0.5]);
     let ids: Array1<u32> = npz.by_name("exc_ids").unwrap();
@@ -86,23 +71,13 @@ fn state_round_trip() {
     let mut npz = reader(&path);
     assert_eq!(
         sorted_names(&mut npz),
-        [
-            "exc_g_e",
-            "exc_g_e_ids",
-            "exc_g_e_times",
-            "exc_v",
-            "exc_v_ids",
-            "exc_v_times"
-        ]
+        ["exc_g_e", "exc_g_e_ids", "exc_g_e_times", "exc_v", "exc_v_ids", "exc_v_times"]
     );
     let v: Array2<f64> = npz.by_name("exc_v").unwrap();
     assert_eq!(v.shape(), [3, 2]);
     // Row = time, column = neuron: neuron 7 at t = 0.1 ms is the 4th value.
     assert_eq!(v[[1, 1]], -0.064);
-    assert_eq!(
-        v,
-        array![[-0.070, -0.065], [-0.069, -0.064], [-0.068, -0.063]]
-    );
+    assert_eq!(v, array![[-0.070, -0.065], [-0.069, -0.064], [-0.068, -0.063]]);
     let t: Array1<f64> = npz.by_name("exc_v_times").unwrap();
     assert_eq!(t, array![0.0, 0.0001, 0.0002]);
     let ids: Array1<u32> = npz.by_name("exc_v_ids").unwrap();
@@ -118,18 +93,8 @@ fn rates_round_trip() {
     let path = dir.path().join("rates.npz");
     // 0.1 s bins over 0.3 s. exc (2 neurons): 2, 0, 1 spikes -> 10, 0, 5 Hz.
     let pops = [
-        PopulationSpikes {
-            name: "exc",
-            size: 2,
-            times: &[0.01, 0.05, 0.25],
-            ids: &[0, 1, 0],
-        },
-        PopulationSpikes {
-            name: "inh",
-            size: 1,
-            times: &[0.15],
-            ids: &[0],
-        },
+        PopulationSpikes { name: "exc", size: 2, times: &[0.01, 0.05, 0.25], ids: &[0, 1, 0] },
+        PopulationSpikes { name: "inh", size: 1, times: &[0.15], ids: &[0] },
     ];
     write_rates_npz(&path, 0.1, &pops, 0.3).unwrap();
 
@@ -153,12 +118,7 @@ fn rates_round_trip() {
 fn inconsistent_input_is_refused_with_the_path() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bad.npz");
-    let pops = [PopulationSpikes {
-        name: "exc",
-        size: 2,
-        times: &[0.1],
-        ids: &[2],
-    }];
+    let pops = [PopulationSpikes { name: "exc", size: 2, times: &[0.1], ids: &[2] }];
     let err = write_spikes_npz(&path, &pops).unwrap_err();
     assert!(matches!(err, IoError::InvalidData { .. }));
     let msg = err.to_string();
@@ -174,10 +134,7 @@ fn inconsistent_input_is_refused_with_the_path() {
         values: vec![0.0],
     };
     let err = write_state_npz(&path, &[trace]).unwrap_err();
-    assert!(
-        err.to_string().contains("expected 1 times x 2 ids = 2"),
-        "{err}"
-    );
+    assert!(err.to_string().contains("expected 1 times x 2 ids = 2"), "{err}");
 
     // "a_b" + "c" and "a" + "b_c" would share the key "a_b_c".
     let trace = |population: &str, var: &str| StateTrace {
@@ -197,12 +154,6 @@ fn unwritable_path_names_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("no such dir").join("spikes.npz");
     let err = write_spikes_npz(&path, &[]).unwrap_err();
-    assert!(matches!(
-        err,
-        IoError::Fs {
-            action: "create",
-            ..
-        }
-    ));
+    assert!(matches!(err, IoError::Fs { action: "create", .. }));
     assert!(err.to_string().contains("no such dir"), "{err}");
 }

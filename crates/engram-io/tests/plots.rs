@@ -9,12 +9,7 @@ const PNG_SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', b'\r', b'\n', 0x1a, b'\n
 fn assert_png(path: &Path, min_bytes: usize) {
     let bytes = std::fs::read(path).unwrap();
     assert_eq!(bytes[..8], PNG_SIGNATURE, "{} is not a PNG", path.display());
-    assert!(
-        bytes.len() > min_bytes,
-        "{} has only {} bytes",
-        path.display(),
-        bytes.len()
-    );
+    assert!(bytes.len() > min_bytes, "{} has only {} bytes", path.display(), bytes.len());
 }
 
 /// Deterministic spikes: neuron `i` fires every `period` seconds, shifted by its index.
@@ -38,18 +33,8 @@ fn raster_of_small_network_is_a_png() {
     let (te, ie) = regular_spikes(80, 0.05, 0.5);
     let (ti, ii) = regular_spikes(20, 0.02, 0.5);
     let pops = [
-        PopulationSpikes {
-            name: "exc",
-            size: 80,
-            times: &te,
-            ids: &ie,
-        },
-        PopulationSpikes {
-            name: "inh",
-            size: 20,
-            times: &ti,
-            ids: &ii,
-        },
+        PopulationSpikes { name: "exc", size: 80, times: &te, ids: &ie },
+        PopulationSpikes { name: "inh", size: 20, times: &ti, ids: &ii },
     ];
     plot_raster(&path, &pops, 0.5, 0.01).unwrap();
     assert_png(&path, 10_000);
@@ -60,18 +45,8 @@ fn raster_with_an_empty_population_is_a_png() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("raster.png");
     let pops = [
-        PopulationSpikes {
-            name: "silent",
-            size: 50,
-            times: &[],
-            ids: &[],
-        },
-        PopulationSpikes {
-            name: "none",
-            size: 0,
-            times: &[],
-            ids: &[],
-        },
+        PopulationSpikes { name: "silent", size: 50, times: &[], ids: &[] },
+        PopulationSpikes { name: "none", size: 0, times: &[], ids: &[] },
     ];
     plot_raster(&path, &pops, 1.0, 0.005).unwrap();
     assert_png(&path, 10_000);
@@ -84,12 +59,7 @@ fn raster_is_subsampled_above_sixty_thousand_spikes() {
     // 2000 neurons x 40 spikes = 80,000 spikes.
     let (t, i) = regular_spikes(2000, 0.025, 1.0);
     assert!(t.len() > 60_000);
-    let pops = [PopulationSpikes {
-        name: "exc",
-        size: 2000,
-        times: &t,
-        ids: &i,
-    }];
+    let pops = [PopulationSpikes { name: "exc", size: 2000, times: &t, ids: &i }];
     plot_raster(&path, &pops, 1.0, 0.01).unwrap();
     assert_png(&path, 10_000);
 }
@@ -109,10 +79,7 @@ fn state_plot_is_a_png() {
     let path = dir.path().join("state.png");
     let times: Vec<f64> = (0..200).map(|k| k as f64 * 1e-4).collect();
     let ids = vec![0u32, 5];
-    let values: Vec<f64> = times
-        .iter()
-        .flat_map(|&t| [-0.070 + 0.1 * t, -0.065 - 0.05 * t])
-        .collect();
+    let values: Vec<f64> = times.iter().flat_map(|&t| [-0.070 + 0.1 * t, -0.065 - 0.05 * t]).collect();
     let traces = [
         StateTrace {
             population: "exc".into(),

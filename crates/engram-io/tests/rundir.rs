@@ -7,10 +7,8 @@ use engram_io::RunDir;
 
 /// Names in `dir`, sorted, so tests can assert that no hidden directory is left over.
 fn listing(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
+    let mut names: Vec<String> =
+        fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
     names.sort();
     names
 }
@@ -42,15 +40,8 @@ fn commit_replaces_an_existing_directory_with_the_new_content() {
     run.commit().unwrap();
 
     assert_eq!(listing(&final_path), ["new.txt"]);
-    assert_eq!(
-        fs::read_to_string(final_path.join("new.txt")).unwrap(),
-        "new"
-    );
-    assert_eq!(
-        listing(dir.path()),
-        ["run"],
-        "no hidden directory left behind"
-    );
+    assert_eq!(fs::read_to_string(final_path.join("new.txt")).unwrap(), "new");
+    assert_eq!(listing(dir.path()), ["run"], "no hidden directory left behind");
 }
 
 #[test]
@@ -63,11 +54,7 @@ fn dropped_run_leaves_existing_directory_untouched_and_no_temporary() {
     let tmp = {
         let run = RunDir::create(&final_path).unwrap();
         fs::write(run.path().join("half.txt"), "partial").unwrap();
-        assert_eq!(
-            listing(dir.path()).len(),
-            2,
-            "temporary sits next to the run"
-        );
+        assert_eq!(listing(dir.path()).len(), 2, "temporary sits next to the run");
         run.path().to_path_buf()
         // Dropped here without commit, as on an error or panic.
     };
@@ -75,10 +62,7 @@ fn dropped_run_leaves_existing_directory_untouched_and_no_temporary() {
     assert!(!tmp.exists());
     assert_eq!(listing(dir.path()), ["run"]);
     assert_eq!(listing(&final_path), ["old.txt"]);
-    assert_eq!(
-        fs::read_to_string(final_path.join("old.txt")).unwrap(),
-        "old"
-    );
+    assert_eq!(fs::read_to_string(final_path.join("old.txt")).unwrap(), "old");
 }
 
 #[test]

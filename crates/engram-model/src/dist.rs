@@ -83,7 +83,9 @@ impl Dist {
                 let (low, d) = q(t, "low", dims)?;
                 let (high, _) = q(t, "high", &[d])?;
                 if high < low {
-                    return Err(t.error(format!("uniform distribution needs low ≤ high, found low {low} > high {high} (SI units)")));
+                    return Err(t.error(format!(
+                        "uniform distribution needs low ≤ high, found low {low} > high {high} (SI units)"
+                    )));
                 }
                 (Dist::Uniform { low, high }, d)
             }
@@ -105,7 +107,8 @@ impl Dist {
                 (Dist::LogNormal { median, sigma }, d)
             }
             other => {
-                let mut e = entry.error(&key, format!("unknown distribution \"{other}\", expected one of {}", DISTS.join(", ")));
+                let mut e = entry
+                    .error(&key, format!("unknown distribution \"{other}\", expected one of {}", DISTS.join(", ")));
                 if let Some(c) = crate::error::closest(other, DISTS) {
                     e = e.with_help(format!("did you mean \"{c}\"?"));
                 }

@@ -29,12 +29,7 @@ impl Source {
     }
 
     /// An error at `span` about the value at dotted path `key`.
-    pub fn error(
-        &self,
-        span: Option<Range<usize>>,
-        key: &str,
-        message: impl Into<String>,
-    ) -> ModelError {
+    pub fn error(&self, span: Option<Range<usize>>, key: &str, message: impl Into<String>) -> ModelError {
         let (line, column) = span.as_ref().map_or((0, 0), |s| self.line_col(s.start));
         ModelError {
             file: self.name.clone(),

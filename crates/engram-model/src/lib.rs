@@ -6,6 +6,10 @@
 //! says what was expected. No simulation code lives here: the simulator passes the
 //! [`Registry`] of its neuron models in.
 
+// A model error carries the source text it quotes; it is made once per failed parse,
+// never on a hot path, so its size in `Result` does not matter.
+#![allow(clippy::result_large_err)]
+
 pub mod dist;
 pub mod error;
 pub mod model;
@@ -16,9 +20,7 @@ pub mod units;
 
 pub use dist::Dist;
 pub use error::{ModelError, Source};
-pub use model::{
-    Model, PoissonInput, Population, Projection, Record, Rule, SpikeRecord, StateRecord, StepCurrent,
-};
+pub use model::{Model, PoissonInput, Population, Projection, Record, Rule, SpikeRecord, StateRecord, StepCurrent};
 pub use parse::{apply_overrides, load_model, parse_model, RULES};
 pub use spec::{no_check, Default, KindSpec, ParamKind, ParamSpec, ParamValue, Params, Registry, StateSpec};
 pub use units::{parse_quantity, Dim, Quantity};

@@ -27,13 +27,7 @@ pub fn load_model(path: &Path, overrides: &[String], registry: &dyn Registry) ->
 
 /// Reads and validates a model from its text. `file` names it in errors; `stem` is
 /// the model's name when the text has no `name` key.
-pub fn parse_model(
-    file: &str,
-    stem: &str,
-    text: &str,
-    overrides: &[String],
-    registry: &dyn Registry,
-) -> Result<Model> {
+pub fn parse_model(file: &str, stem: &str, text: &str, overrides: &[String], registry: &dyn Registry) -> Result<Model> {
     let text = apply_overrides(file, text, overrides)?;
     let src = Source::new(file, text);
     let doc = ImDocument::parse(src.text.as_str()).map_err(|e| {
@@ -69,9 +63,8 @@ pub fn apply_overrides(file: &str, text: &str, overrides: &[String]) -> Result<S
         let mut table = doc.as_table_mut() as &mut dyn toml_edit::TableLike;
         for (i, p) in path.iter().enumerate() {
             let item = table.entry(p).or_insert(Item::Table(toml_edit::Table::new()));
-            table = item
-                .as_table_like_mut()
-                .ok_or_else(|| bad(format!("`{}` is not a table", parts[..=i].join("."))))?;
+            table =
+                item.as_table_like_mut().ok_or_else(|| bad(format!("`{}` is not a table", parts[..=i].join("."))))?;
         }
         let slot = table.entry(last).or_insert(Item::None);
         *slot = Item::Value(value.decorated(" ", ""));
@@ -156,10 +149,8 @@ fn read_population(t: &mut TableReader<'_>, name: &str, registry: &dyn Registry)
     let model_name = model_entry.as_str(&model_key, "the neuron model's name as a string")?;
     let names = registry.names();
     let kind = registry.kind(model_name).ok_or_else(|| {
-        let e = model_entry.error(
-            &model_key,
-            format!("unknown neuron model \"{model_name}\", expected one of {}", names.join(", ")),
-        );
+        let e = model_entry
+            .error(&model_key, format!("unknown neuron model \"{model_name}\", expected one of {}", names.join(", ")));
         match closest(model_name, names.iter().copied()) {
             Some(c) => e.with_help(format!("did you mean \"{c}\"?")),
             None => e,
@@ -347,7 +338,11 @@ fn read_receptor(t: &mut TableReader<'_>, kind: &KindSpec, weight_mean: f64, dim
             kind.receptors.iter().position(|x| *x == r).ok_or_else(|| {
                 let err = e.error(
                     &key,
-                    format!("unknown receptor \"{r}\" of \"{}\", expected one of {}", kind.name, kind.receptors.join(", ")),
+                    format!(
+                        "unknown receptor \"{r}\" of \"{}\", expected one of {}",
+                        kind.name,
+                        kind.receptors.join(", ")
+                    ),
                 );
                 match closest(r, kind.receptors.iter().copied()) {
                     Some(c) => err.with_help(format!("did you mean \"{c}\"?")),
@@ -356,10 +351,9 @@ fn read_receptor(t: &mut TableReader<'_>, kind: &KindSpec, weight_mean: f64, dim
             })
         }
         None if kind.receptors.len() == 1 => Ok(0),
-        None if dim == Dim::CONDUCTANCE => Err(t.error(format!(
-            "missing key `receptor`: conductance weights need one of {}",
-            kind.receptors.join(", ")
-        ))),
+        None if dim == Dim::CONDUCTANCE => Err(
+            t.error(format!("missing key `receptor`: conductance weights need one of {}", kind.receptors.join(", ")))
+        ),
         // Current-based synapses: the sign of the weight says which port, as in NEST.
         None => {
             let want = if weight_mean < 0.0 { "inh" } else { "exc" };
@@ -387,7 +381,10 @@ fn read_projection(t: &mut TableReader<'_>, name: &str, model: &Model) -> Result
     let target = population_ref(t, "target", model)?;
     let tgt = &model.populations[target];
     if tgt.kind.receptors.is_empty() {
-        return Err(t.error(format!("population \"{}\" is a generator (\"{}\") and cannot receive synapses", tgt.name, tgt.kind.name)));
+        return Err(t.error(format!(
+            "population \"{}\" is a generator (\"{}\") and cannot receive synapses",
+            tgt.name, tgt.kind.name
+        )));
     }
     let rule_key = t.key_path("rule");
     let rule_entry = t.require("rule", "a connectivity rule")?;
@@ -496,7 +493,9 @@ fn fmt_ms(seconds: f64) -> String {
 fn check_rule_feasible(t: &TableReader<'_>, rule: &Rule, n_src: u64, n_tgt: u64, same: bool) -> Result<()> {
     let (k, pool, what) = match *rule {
         Rule::FixedIndegree { k, autapses, multapses: false } => (k, n_src - u64::from(same && !autapses), "indegree"),
-        Rule::FixedOutdegree { k, autapses, multapses: false } => (k, n_tgt - u64::from(same && !autapses), "outdegree"),
+        Rule::FixedOutdegree { k, autapses, multapses: false } => {
+            (k, n_tgt - u64::from(same && !autapses), "outdegree")
+        }
         Rule::FixedTotalNumber { n, autapses, multapses: false } => {
             (n, n_src * n_tgt - if same && !autapses { n_src } else { 0 }, "n")
         }
@@ -523,13 +522,18 @@ fn read_record(entry: Option<Entry<'_>>, model: &Model) -> Result<Record> {
             let mut out = Vec::new();
             for (name, pe, span) in st.entries() {
                 let key = format!("record.spikes.{name}");
-                let population = model.population_index(&name).ok_or_else(|| {
-                    e.src.error(span.clone(), &key, format!("unknown population \"{name}\""))
-                })?;
+                let population = model
+                    .population_index(&name)
+                    .ok_or_else(|| e.src.error(span.clone(), &key, format!("unknown population \"{name}\"")))?;
                 let ids = if pe.item.as_str() == Some("all") {
                     None
                 } else {
-                    Some(read_ids(&pe, &key, model.populations[population].size as u64)?.into_iter().map(|i| i as u32).collect())
+                    Some(
+                        read_ids(&pe, &key, model.populations[population].size as u64)?
+                            .into_iter()
+                            .map(|i| i as u32)
+                            .collect(),
+                    )
                 };
                 out.push(SpikeRecord { population, ids });
             }
@@ -561,7 +565,10 @@ fn read_record(entry: Option<Entry<'_>>, model: &Model) -> Result<Record> {
                 let v = el.as_str(&k, "a state variable name")?;
                 if !pop.kind.state.iter().any(|s| s.name == v) {
                     let known: Vec<&str> = pop.kind.state.iter().map(|s| s.name).collect();
-                    let err = el.error(&k, format!("`{v}` is not a state variable of \"{}\" (it has {})", pop.kind.name, known.join(", ")));
+                    let err = el.error(
+                        &k,
+                        format!("`{v}` is not a state variable of \"{}\" (it has {})", pop.kind.name, known.join(", ")),
+                    );
                     return Err(match closest(v, known.iter().copied()) {
                         Some(c) => err.with_help(format!("did you mean `{c}`?")),
                         None => err,

@@ -69,9 +69,9 @@ impl<'a> Entry<'a> {
 
     /// The value as a string, or an error saying what was expected.
     pub fn as_str(&self, key: &str, expected: &str) -> Result<&'a str> {
-        self.item.as_str().ok_or_else(|| {
-            self.error(key, format!("expected {expected}, found {}", type_name(self.item)))
-        })
+        self.item
+            .as_str()
+            .ok_or_else(|| self.error(key, format!("expected {expected}, found {}", type_name(self.item))))
     }
 
     /// A quantity of dimension `dim`, in SI.
@@ -82,32 +82,27 @@ impl<'a> Entry<'a> {
             Item::Value(Value::Integer(i)) if dim == Dim::ONE => return Ok(*i.value() as f64),
             Item::Value(Value::Float(f)) if dim == Dim::ONE => return Ok(*f.value()),
             Item::Value(Value::Integer(i)) => {
-                return Err(self.error(
-                    key,
-                    format!("{}, found the bare number {} without a unit", expected(), i.value()),
-                ))
+                return Err(
+                    self.error(key, format!("{}, found the bare number {} without a unit", expected(), i.value()))
+                )
             }
             Item::Value(Value::Float(f)) => {
-                return Err(self.error(
-                    key,
-                    format!("{}, found the bare number {} without a unit", expected(), f.value()),
-                ))
+                return Err(
+                    self.error(key, format!("{}, found the bare number {} without a unit", expected(), f.value()))
+                )
             }
-            other => {
-                return Err(self.error(key, format!("{}, found {}", expected(), type_name(other))))
-            }
+            other => return Err(self.error(key, format!("{}, found {}", expected(), type_name(other)))),
         };
         let q = parse_quantity(&text).map_err(|e| match e {
             UnitError::BadNumber(_) => {
                 self.error(key, format!("{}, found \"{text}\" which is not a number with a unit", expected()))
             }
-            UnitError::UnknownUnit(u) => self.error(key, format!("{}, found unknown unit `{u}` in \"{text}\"", expected())),
+            UnitError::UnknownUnit(u) => {
+                self.error(key, format!("{}, found unknown unit `{u}` in \"{text}\"", expected()))
+            }
         })?;
         if q.dim != dim {
-            return Err(self.error(
-                key,
-                format!("{}, found \"{text}\" ({})", expected(), q.dim.describe()),
-            ));
+            return Err(self.error(key, format!("{}, found \"{text}\" ({})", expected(), q.dim.describe())));
         }
         if !q.value.is_finite() {
             return Err(self.error(key, format!("{}, found \"{text}\" which is not finite", expected())));
@@ -139,10 +134,7 @@ impl<'a> Entry<'a> {
         match self.item.as_integer() {
             Some(i) if i >= 0 => Ok(i as u64),
             Some(i) => Err(self.error(key, format!("expected {what} (an integer ≥ 0), found {i}"))),
-            None => Err(self.error(
-                key,
-                format!("expected {what} (an integer ≥ 0), found {}", type_name(self.item)),
-            )),
+            None => Err(self.error(key, format!("expected {what} (an integer ≥ 0), found {}", type_name(self.item)))),
         }
     }
 
@@ -177,7 +169,13 @@ impl<'a> Entry<'a> {
             Item::Value(Value::InlineTable(t)) => t,
             other => return Err(self.error(key, format!("expected {expected}, found {}", type_name(other)))),
         };
-        Ok(TableReader { path: key.to_string(), table: t, span: self.span.clone(), src: self.src, asked: BTreeSet::new() })
+        Ok(TableReader {
+            path: key.to_string(),
+            table: t,
+            span: self.span.clone(),
+            src: self.src,
+            asked: BTreeSet::new(),
+        })
     }
 
     /// A distribution of quantities of dimension `dim`: a constant (`"1 ms"`) or a
@@ -187,7 +185,8 @@ impl<'a> Entry<'a> {
             let (v, d) = self.quantity_of(key, dims)?;
             return Ok((Dist::Const(v), d));
         }
-        let mut t = self.table(key, "a quantity or a distribution table such as { dist = \"uniform\", low = ..., high = ... }")?;
+        let mut t = self
+            .table(key, "a quantity or a distribution table such as { dist = \"uniform\", low = ..., high = ... }")?;
         Dist::read(&mut t, dims)
     }
 }
@@ -216,13 +215,8 @@ impl<'a> TableReader<'a> {
 
     /// The value of `key`, or an error saying it is missing.
     pub fn require(&mut self, key: &'static str, what: &str) -> Result<Entry<'a>> {
-        self.get(key).ok_or_else(|| {
-            self.src.error(
-                self.span.clone(),
-                &self.path,
-                format!("missing key `{key}` ({what})"),
-            )
-        })
+        self.get(key)
+            .ok_or_else(|| self.src.error(self.span.clone(), &self.path, format!("missing key `{key}` ({what})")))
     }
 
     /// An error about the table as a whole.
@@ -252,14 +246,14 @@ impl<'a> TableReader<'a> {
             if !self.asked.contains(k) {
                 let span = self.table.key(k).and_then(|key| key.span());
                 let known: Vec<&str> = self.asked.iter().copied().collect();
-                let mut err = self.src.error(span, &self.key_path(k), format!("unknown key `{k}`"));
-                err = match closest(k, known.iter().copied()) {
-                    Some(c) => err.with_help(format!("did you mean `{c}`?")),
-                    None => err.with_help(format!("known keys here: {}", known.join(", "))),
+                let path = self.key_path(k);
+                let err = match closest(k, known.iter().copied()) {
+                    Some(c) => self.src.error(span, &path, format!("unknown key `{k}` (did you mean `{c}`?)")),
+                    None => self
+                        .src
+                        .error(span, &path, format!("unknown key `{k}`"))
+                        .with_help(format!("known keys here: {}", known.join(", "))),
                 };
-                if let Some(c) = closest(k, known.iter().copied()) {
-                    err.message = format!("unknown key `{k}` (did you mean `{c}`?)");
-                }
                 return Err(err);
             }
         }

@@ -121,7 +121,8 @@ impl Params {
     /// # Panics
     /// If the spec gave no default; that is a bug in the model's spec.
     pub fn f(&self, name: &str) -> f64 {
-        self.get(name).unwrap_or_else(|| panic!("parameter `{name}` has no value: the model's spec must give it a default"))
+        self.get(name)
+            .unwrap_or_else(|| panic!("parameter `{name}` has no value: the model's spec must give it a default"))
     }
 
     /// A choice (its default is the first allowed name).

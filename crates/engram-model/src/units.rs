@@ -197,10 +197,7 @@ fn parse_unit(expr: &str) -> Result<(f64, Dim), UnitError> {
         let (sym, pow) = match t.split_once('^') {
             Some((s, p)) => (s, p.parse::<i8>().map_err(|_| UnitError::UnknownUnit(t.into()))?),
             None => match t.char_indices().find(|(_, c)| c.is_ascii_digit()) {
-                Some((i, _)) if i > 0 => (
-                    &t[..i],
-                    t[i..].parse::<i8>().map_err(|_| UnitError::UnknownUnit(t.into()))?,
-                ),
+                Some((i, _)) if i > 0 => (&t[..i], t[i..].parse::<i8>().map_err(|_| UnitError::UnknownUnit(t.into()))?),
                 _ => (t, 1),
             },
         };

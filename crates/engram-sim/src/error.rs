@@ -1,5 +1,10 @@
 //! Failures while building or running a network.
 
+/// Milliseconds for messages: `t` (s) rounded to a nanosecond, so 10.1 ms reads as such.
+pub(crate) fn ms(t: f64) -> f64 {
+    (t * 1e9).round() / 1e6
+}
+
 /// A runtime failure: the model was valid but the run cannot go on.
 #[derive(Debug, thiserror::Error)]
 pub enum SimError {
@@ -17,7 +22,7 @@ pub enum SimError {
     },
     /// A state variable became NaN or infinite.
     #[error(
-        "population \"{population}\": state variable `{var}` of neuron {neuron} became {value} at t = {time_ms} ms; the integration is unstable (try a smaller dt)"
+        "population \"{population}\": state variable `{var}` of neuron {neuron} is {value} at t = {time_ms} ms; the integration is unstable (try a smaller dt)"
     )]
     NonFinite {
         /// The population.
@@ -28,7 +33,7 @@ pub enum SimError {
         neuron: usize,
         /// The value (NaN or ±inf).
         value: f64,
-        /// Simulated time of the check.
+        /// Simulated time at which the value was found (ms); it is checked every 100 steps.
         time_ms: f64,
     },
     /// The run was stopped from outside.

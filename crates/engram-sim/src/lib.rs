@@ -7,13 +7,13 @@
 //! neurons independently; at its end every worker delivers all spikes to the targets
 //! it owns. Results do not depend on the number of workers.
 
-pub mod neuron;
-pub mod propagator;
-pub mod rng;
 pub mod connect;
 pub mod error;
 pub mod network;
+pub mod neuron;
+pub mod propagator;
 pub mod record;
+pub mod rng;
 
 pub use error::SimError;
 pub use network::{estimate, Estimate, Network};

@@ -256,10 +256,22 @@ impl Network {
                                 let per_step = pin.rate * dt;
                                 let next = rngs
                                     .iter_mut()
-                                    .map(|r| if per_step > 0.0 { r.sample::<f64, _>(Exp1) / per_step } else { f64::INFINITY })
+                                    .map(|r| {
+                                        if per_step > 0.0 {
+                                            r.sample::<f64, _>(Exp1) / per_step
+                                        } else {
+                                            f64::INFINITY
+                                        }
+                                    })
                                     .collect();
                                 let scale = (info.model.weight_scale)(&p.params, pin.weight_dim);
-                                PoissonIn { receptor: pin.receptor, weight: (pin.weight * scale) as f32, per_step, next, rngs }
+                                PoissonIn {
+                                    receptor: pin.receptor,
+                                    weight: (pin.weight * scale) as f32,
+                                    per_step,
+                                    next,
+                                    rngs,
+                                }
                             })
                             .collect();
                         Shard {
@@ -399,7 +411,12 @@ impl Network {
 
     /// Runs `steps` steps. `progress(done, total)` is called after every epoch; the
     /// run stops with [`SimError::Interrupted`] soon after `stop` is set.
-    pub fn run(&mut self, steps: u64, progress: &mut (dyn FnMut(u64, u64) + Send), stop: &AtomicBool) -> Result<(), SimError> {
+    pub fn run(
+        &mut self,
+        steps: u64,
+        progress: &mut (dyn FnMut(u64, u64) + Send),
+        stop: &AtomicBool,
+    ) -> Result<(), SimError> {
         // The whole loop runs inside the pool: handing every epoch over to the pool
         // from outside costs a thread wake-up each time (measured: 40 % of a CUBA run).
         let pool = Arc::clone(&self.pool);
@@ -408,7 +425,12 @@ impl Network {
         result
     }
 
-    fn run_epochs(&mut self, steps: u64, progress: &mut (dyn FnMut(u64, u64) + Send), stop: &AtomicBool) -> Result<(), SimError> {
+    fn run_epochs(
+        &mut self,
+        steps: u64,
+        progress: &mut (dyn FnMut(u64, u64) + Send),
+        stop: &AtomicBool,
+    ) -> Result<(), SimError> {
         let end = self.step + steps;
         let mut next_check = self.step;
         while self.step < end {
@@ -433,7 +455,7 @@ impl Network {
             }
             progress(self.step - (end - steps), steps);
             if stop.load(Ordering::Relaxed) {
-                return Err(SimError::Interrupted { time_ms: self.step as f64 * self.dt * 1e3 });
+                return Err(SimError::Interrupted { time_ms: crate::error::ms(self.step as f64 * self.dt) });
             }
         }
         Ok(())
@@ -495,7 +517,7 @@ impl Network {
                             var: var.name.to_string(),
                             neuron: info.bounds[w] + i,
                             value,
-                            time_ms: self.step as f64 * self.dt * 1e3,
+                            time_ms: crate::error::ms(self.step as f64 * self.dt),
                         });
                     }
                 }
@@ -510,12 +532,8 @@ impl Network {
             let n_ids = traces.ids.len();
             let n_vars = traces.vars.len();
             let per_sample: Vec<usize> = self.workers.iter().map(|w| w.monitors[r].ids.len() * n_vars).collect();
-            let n_samples = self
-                .workers
-                .iter()
-                .zip(&per_sample)
-                .find(|(_, &k)| k > 0)
-                .map_or(0, |(w, &k)| w.samples[r].len() / k);
+            let n_samples =
+                self.workers.iter().zip(&per_sample).find(|(_, &k)| k > 0).map_or(0, |(w, &k)| w.samples[r].len() / k);
             let every = self.workers[0].monitors[r].every;
             let first_new = traces.times.len();
             for s in 0..n_samples {

@@ -93,7 +93,8 @@ fn fixed_indegree_gives_exact_indegrees_and_binomial_outdegrees() {
     let (c, n_src, n_tgt) = build("rule = \"fixed_indegree\"\nindegree = 50", 800, 1500, false);
     assert!(in_degrees(&c, n_tgt).iter().all(|&d| d == 50.0));
     assert_binomial(&out_degrees(&c), 50.0 * n_tgt as f64, 1.0 / n_src as f64);
-    let (c, n, _) = build("rule = \"fixed_indegree\"\nindegree = 300\nautapses = false\nmultapses = false", 400, 0, true);
+    let (c, n, _) =
+        build("rule = \"fixed_indegree\"\nindegree = 300\nautapses = false\nmultapses = false", 400, 0, true);
     assert!(in_degrees(&c, n).iter().all(|&d| d == 300.0));
     assert!(!has_autapse(&c) && !has_multapse(&c));
 }
@@ -103,7 +104,8 @@ fn fixed_outdegree_gives_exact_outdegrees_and_binomial_indegrees() {
     let (c, n_src, n_tgt) = build("rule = \"fixed_outdegree\"\noutdegree = 40", 1500, 900, false);
     assert!(out_degrees(&c).iter().all(|&d| d == 40.0));
     assert_binomial(&in_degrees(&c, n_tgt), 40.0 * n_src as f64, 1.0 / n_tgt as f64);
-    let (c, ..) = build("rule = \"fixed_outdegree\"\noutdegree = 399\nautapses = false\nmultapses = false", 400, 0, true);
+    let (c, ..) =
+        build("rule = \"fixed_outdegree\"\noutdegree = 399\nautapses = false\nmultapses = false", 400, 0, true);
     assert!(out_degrees(&c).iter().all(|&d| d == 399.0));
     assert!(!has_autapse(&c) && !has_multapse(&c));
 }

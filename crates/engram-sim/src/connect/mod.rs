@@ -98,8 +98,12 @@ pub fn generate(rule: &Rule, ctx: &RuleCtx) -> Pairs {
         Rule::AllToAll { autapses } => all_to_all::generate(ctx, autapses),
         Rule::OneToOne => one_to_one::generate(ctx),
         Rule::FixedProbability { p, autapses } => fixed_probability::generate(ctx, p, autapses),
-        Rule::FixedIndegree { k, autapses, multapses } => fixed_indegree::generate(ctx, k as usize, autapses, multapses),
-        Rule::FixedOutdegree { k, autapses, multapses } => fixed_outdegree::generate(ctx, k as usize, autapses, multapses),
+        Rule::FixedIndegree { k, autapses, multapses } => {
+            fixed_indegree::generate(ctx, k as usize, autapses, multapses)
+        }
+        Rule::FixedOutdegree { k, autapses, multapses } => {
+            fixed_outdegree::generate(ctx, k as usize, autapses, multapses)
+        }
         Rule::FixedTotalNumber { n, autapses, multapses } => {
             fixed_total_number::generate(ctx, n as usize, autapses, multapses)
         }
@@ -239,21 +243,15 @@ impl Csr {
             }
         });
         self.weights = weights;
-        self.delays = if draw_delays {
-            Delays::PerSynapse(delays)
-        } else {
-            Delays::Const(to_steps(proj.delay.mean(), dt))
-        };
+        self.delays =
+            if draw_delays { Delays::PerSynapse(delays) } else { Delays::Const(to_steps(proj.delay.mean(), dt)) };
     }
 
     /// Largest and smallest delay in steps (1, 1 when there are no synapses).
     pub fn delay_range(&self) -> (u16, u16) {
         match &self.delays {
             Delays::Const(d) => (*d, *d),
-            Delays::PerSynapse(v) => (
-                v.iter().copied().min().unwrap_or(1),
-                v.iter().copied().max().unwrap_or(1),
-            ),
+            Delays::PerSynapse(v) => (v.iter().copied().min().unwrap_or(1), v.iter().copied().max().unwrap_or(1)),
         }
     }
 }

@@ -63,11 +63,7 @@ use engram_model::{Default as D, Dim, KindSpec, ParamKind as P, ParamSpec, Param
 use super::{conductance_weights, si_weights, BuildCtx, Neuron, NeuronModel};
 
 const fn q(name: &'static str, dim: Dim, v: f64, doc: &'static str) -> ParamSpec {
-    ParamSpec {
-        name,
-        kind: P::Quantity(dim, D::Value(v)),
-        doc,
-    }
+    ParamSpec { name, kind: P::Quantity(dim, D::Value(v)), doc }
 }
 
 static SPEC: KindSpec = KindSpec {
@@ -104,11 +100,7 @@ static SPEC: KindSpec = KindSpec {
 };
 
 /// The registry entry. Weights are conductances, kept in siemens.
-pub static MODEL: NeuronModel = NeuronModel {
-    spec: &SPEC,
-    build,
-    weight_scale: si_weights,
-};
+pub static MODEL: NeuronModel = NeuronModel { spec: &SPEC, build, weight_scale: si_weights };
 
 fn check(p: &Params) -> Result<(), (&'static str, String)> {
     for k in ["c_m", "tau_w", "tau_syn_exc", "tau_syn_inh"] {
@@ -200,11 +192,7 @@ fn build(p: &Params, n: usize, ctx: &BuildCtx) -> Box<dyn Neuron> {
         b: p.f("b"),
         v_reset: p.f("v_reset"),
         v_peak: p.f("v_peak"),
-        v_spike: if delta_t > 0.0 {
-            p.f("v_peak")
-        } else {
-            p.f("v_t")
-        },
+        v_spike: if delta_t > 0.0 { p.f("v_peak") } else { p.f("v_t") },
         dv_max: if delta_t > 0.0 { 0.5 * delta_t } else { 1e-3 },
         ref_steps: (p.f("t_ref") / dt).round() as u32,
         e_rev: [p.f("e_exc"), p.f("e_inh")],
@@ -217,34 +205,16 @@ impl AdEx {
     /// `gi` and injected current `i`.
     fn derivative(&self, v: f64, w: f64, ge: f64, gi: f64, i: f64) -> (f64, f64, f64) {
         let v = v.min(self.v_peak);
-        let spike = if self.delta_t > 0.0 {
-            self.g_l * ((v - self.v_t) / self.delta_t).exp()
-        } else {
-            0.0
-        };
+        let spike = if self.delta_t > 0.0 { self.g_l * ((v - self.v_t) / self.delta_t).exp() } else { 0.0 };
         let [e_exc, e_inh] = self.e_rev;
-        let i_m = -self.g_l * (v - self.e_l) + spike * self.delta_t - w
-            + ge * (e_exc - v)
-            + gi * (e_inh - v)
-            + i;
+        let i_m = -self.g_l * (v - self.e_l) + spike * self.delta_t - w + ge * (e_exc - v) + gi * (e_inh - v) + i;
         let slope = (spike - self.g_l - ge - gi) / self.c_m;
-        (
-            i_m / self.c_m,
-            (self.a * (v - self.e_l) - w) / self.tau_w,
-            slope,
-        )
+        (i_m / self.c_m, (self.a * (v - self.e_l) - w) / self.tau_w, slope)
     }
 
     /// Advances neuron state (v, w, g) over one step of `dt` with injected current `i`;
     /// returns whether it fired. `refractory` is the count of refractory steps left.
-    fn advance(
-        &self,
-        v: &mut f64,
-        w: &mut f64,
-        g: &mut [f64; 2],
-        refractory: &mut u32,
-        i: f64,
-    ) -> bool {
+    fn advance(&self, v: &mut f64, w: &mut f64, g: &mut [f64; 2], refractory: &mut u32, i: f64) -> bool {
         let mut fired = false;
         let mut left = self.dt;
         while left > 0.0 {
@@ -253,11 +223,7 @@ impl AdEx {
                 let w_inf = self.a * (self.v_reset - self.e_l);
                 *w = w_inf + (*w - w_inf) * (-left / self.tau_w).exp();
                 for (r, g) in g.iter_mut().enumerate() {
-                    *g *= if left == self.dt {
-                        self.decay_full[r]
-                    } else {
-                        (-left / self.tau_syn[r]).exp()
-                    };
+                    *g *= if left == self.dt { self.decay_full[r] } else { (-left / self.tau_syn[r]).exp() };
                 }
                 *v = self.v_reset;
                 break;
@@ -274,18 +240,13 @@ impl AdEx {
             let (half, full) = if h == self.dt {
                 (self.decay_half, self.decay_full)
             } else {
-                let half = [
-                    (-0.5 * h / self.tau_syn[0]).exp(),
-                    (-0.5 * h / self.tau_syn[1]).exp(),
-                ];
+                let half = [(-0.5 * h / self.tau_syn[0]).exp(), (-0.5 * h / self.tau_syn[1]).exp()];
                 (half, [half[0] * half[0], half[1] * half[1]])
             };
             let (ge2, gi2) = (g[0] * half[0], g[1] * half[1]);
             let (ge4, gi4) = (g[0] * full[0], g[1] * full[1]);
-            let (k2v, k2w, _) =
-                self.derivative(*v + 0.5 * h * k1v, *w + 0.5 * h * k1w, ge2, gi2, i);
-            let (k3v, k3w, _) =
-                self.derivative(*v + 0.5 * h * k2v, *w + 0.5 * h * k2w, ge2, gi2, i);
+            let (k2v, k2w, _) = self.derivative(*v + 0.5 * h * k1v, *w + 0.5 * h * k1w, ge2, gi2, i);
+            let (k3v, k3w, _) = self.derivative(*v + 0.5 * h * k2v, *w + 0.5 * h * k2w, ge2, gi2, i);
             let (k4v, k4w, _) = self.derivative(*v + h * k3v, *w + h * k3w, ge4, gi4, i);
             *v += h / 6.0 * (k1v + 2.0 * (k2v + k3v) + k4v);
             *w += h / 6.0 * (k1w + 2.0 * (k2w + k3w) + k4w);
@@ -364,27 +325,14 @@ mod tests {
     /// Reference: forward Euler in f64 at a 1 µs step of the same equations (V bounded
     /// by v_peak inside them, as NEST), no synapses, t_ref = 0; spike times (s) in 1 s.
     fn reference(p: &Params, i: f64) -> Vec<f64> {
-        let (c_m, g_l, e_l, v_t, delta_t) = (
-            p.f("c_m"),
-            p.f("g_l"),
-            p.f("e_l"),
-            p.f("v_t"),
-            p.f("delta_t"),
-        );
-        let (tau_w, a, b, v_reset, v_peak) = (
-            p.f("tau_w"),
-            p.f("a"),
-            p.f("b"),
-            p.f("v_reset"),
-            p.f("v_peak"),
-        );
+        let (c_m, g_l, e_l, v_t, delta_t) = (p.f("c_m"), p.f("g_l"), p.f("e_l"), p.f("v_t"), p.f("delta_t"));
+        let (tau_w, a, b, v_reset, v_peak) = (p.f("tau_w"), p.f("a"), p.f("b"), p.f("v_reset"), p.f("v_peak"));
         let h = 1e-6;
         let (mut v, mut w) = (e_l, 0.0f64);
         let mut spikes = Vec::new();
         for k in 0..1_000_000u64 {
             let vc = v.min(v_peak);
-            let dv =
-                (-g_l * (vc - e_l) + g_l * delta_t * ((vc - v_t) / delta_t).exp() - w + i) / c_m;
+            let dv = (-g_l * (vc - e_l) + g_l * delta_t * ((vc - v_t) / delta_t).exp() - w + i) / c_m;
             let dw = (a * (vc - e_l) - w) / tau_w;
             v += h * dv;
             w += h * dw;
@@ -404,11 +352,7 @@ mod tests {
         let spikes = run(neuron.as_mut(), 2, 10_000, |_| 0.0);
         assert!(spikes[0].is_empty());
         // The exponential term shifts the fixed point above e_l by a few nV only.
-        assert!(
-            (neuron.get(0, 0) - p.f("e_l")).abs() < 1e-5,
-            "v = {}",
-            neuron.get(0, 0)
-        );
+        assert!((neuron.get(0, 0) - p.f("e_l")).abs() < 1e-5, "v = {}", neuron.get(0, 0));
         assert!(neuron.get(1, 0).abs() < 1e-14, "w = {}", neuron.get(1, 0));
     }
 
@@ -419,16 +363,11 @@ mod tests {
         let isi = intervals(&spikes);
         assert!(isi.len() > 10, "{} spikes", spikes.len());
         // Lengthening (to within the step) ...
-        assert!(
-            isi.windows(2).all(|w| w[1] >= w[0] - 1.5 * dt),
-            "ISIs {isi:?}"
-        );
+        assert!(isi.windows(2).all(|w| w[1] >= w[0] - 1.5 * dt), "ISIs {isi:?}");
         assert!(isi[0] < 0.5 * isi[isi.len() - 1], "ISIs {isi:?}");
         // ... to a steady value: the last five agree to within the step.
         let tail = &isi[isi.len() - 5..];
-        let (lo, hi) = tail
-            .iter()
-            .fold((f64::MAX, f64::MIN), |(l, h), &x| (l.min(x), h.max(x)));
+        let (lo, hi) = tail.iter().fold((f64::MAX, f64::MIN), |(l, h), &x| (l.min(x), h.max(x)));
         assert!(hi - lo <= 1.5 * dt, "ISIs {isi:?}");
     }
 
@@ -492,9 +431,7 @@ mod tests {
             fired |= spiked.contains(&0);
             for k in 0..2 {
                 assert!(neuron.get(0, k).is_finite() && neuron.get(1, k).is_finite());
-                assert!(
-                    neuron.get(0, k) <= p.f("v_peak") && neuron.get(0, k) >= p.f("e_inh") - 1e-6
-                );
+                assert!(neuron.get(0, k) <= p.f("v_peak") && neuron.get(0, k) >= p.f("e_inh") - 1e-6);
             }
         }
         assert!(fired);
@@ -519,25 +456,10 @@ mod tests {
     fn check_rejects_bad_parameters() {
         assert!(check(&params(&SPEC, &[])).is_ok());
         assert_eq!(check(&params(&SPEC, &[("c_m", 0.0)])).unwrap_err().0, "c_m");
-        assert_eq!(
-            check(&params(&SPEC, &[("tau_w", -1.0)])).unwrap_err().0,
-            "tau_w"
-        );
-        assert_eq!(
-            check(&params(&SPEC, &[("v_peak", -60e-3)])).unwrap_err().0,
-            "v_peak"
-        );
-        assert_eq!(
-            check(&params(&SPEC, &[("v_reset", 10e-3)])).unwrap_err().0,
-            "v_reset"
-        );
-        assert_eq!(
-            check(&params(&SPEC, &[("delta_t", 1e-6)])).unwrap_err().0,
-            "delta_t"
-        );
-        assert_eq!(
-            check(&params(&SPEC, &[("delta_t", -1e-3)])).unwrap_err().0,
-            "delta_t"
-        );
+        assert_eq!(check(&params(&SPEC, &[("tau_w", -1.0)])).unwrap_err().0, "tau_w");
+        assert_eq!(check(&params(&SPEC, &[("v_peak", -60e-3)])).unwrap_err().0, "v_peak");
+        assert_eq!(check(&params(&SPEC, &[("v_reset", 10e-3)])).unwrap_err().0, "v_reset");
+        assert_eq!(check(&params(&SPEC, &[("delta_t", 1e-6)])).unwrap_err().0, "delta_t");
+        assert_eq!(check(&params(&SPEC, &[("delta_t", -1e-3)])).unwrap_err().0, "delta_t");
     }
 }

@@ -76,11 +76,7 @@ use engram_model::{Default as D, Dim, KindSpec, ParamKind as P, ParamSpec, Param
 use super::{conductance_weights, si_weights, BuildCtx, Neuron, NeuronModel};
 
 const fn q(name: &'static str, dim: Dim, v: f64, doc: &'static str) -> ParamSpec {
-    ParamSpec {
-        name,
-        kind: P::Quantity(dim, D::Value(v)),
-        doc,
-    }
+    ParamSpec { name, kind: P::Quantity(dim, D::Value(v)), doc }
 }
 
 static SPEC: KindSpec = KindSpec {
@@ -118,11 +114,7 @@ static SPEC: KindSpec = KindSpec {
 };
 
 /// The registry entry. Weights are conductances, kept in siemens.
-pub static MODEL: NeuronModel = NeuronModel {
-    spec: &SPEC,
-    build,
-    weight_scale: si_weights,
-};
+pub static MODEL: NeuronModel = NeuronModel { spec: &SPEC, build, weight_scale: si_weights };
 
 fn check(p: &Params) -> Result<(), (&'static str, String)> {
     for k in ["area", "c_m", "tau_syn_exc", "tau_syn_inh"] {
@@ -159,11 +151,7 @@ fn rates(u: f64) -> [(f64, f64); 3] {
     let bh = 4.0 / (1.0 + ((40.0 - u) / 5.0).exp());
     let an = 0.032 * x_over_expm1(15.0 - u, 5.0);
     let bn = 0.5 * ((10.0 - u) / 40.0).exp();
-    [
-        (am * 1e3, bm * 1e3),
-        (ah * 1e3, bh * 1e3),
-        (an * 1e3, bn * 1e3),
-    ]
+    [(am * 1e3, bm * 1e3), (ah * 1e3, bh * 1e3), (an * 1e3, bn * 1e3)]
 }
 
 /// Steady state of a gate: α / (α + β).
@@ -203,16 +191,9 @@ fn build(p: &Params, n: usize, ctx: &BuildCtx) -> Box<dyn Neuron> {
     let [rm, rh, rn] = rates((e_l - v_t) * 1e3);
     Box::new(Hh {
         v: vec![e_l; n],
-        gate: [
-            vec![steady(rm); n],
-            vec![steady(rh); n],
-            vec![steady(rn); n],
-        ],
+        gate: [vec![steady(rm); n], vec![steady(rh); n], vec![steady(rn); n]],
         g: [vec![0.0; n], vec![0.0; n]],
-        g_decay: [
-            (-ctx.dt / p.f("tau_syn_exc")).exp(),
-            (-ctx.dt / p.f("tau_syn_inh")).exp(),
-        ],
+        g_decay: [(-ctx.dt / p.f("tau_syn_exc")).exp(), (-ctx.dt / p.f("tau_syn_inh")).exp()],
         dt: ctx.dt,
         c: p.f("c_m") * area,
         g_l: p.f("g_l") * area,
@@ -249,8 +230,7 @@ impl Neuron for Hh {
             let g_na = self.g_na * m * m * m * h;
             let g_k = self.g_kd * (nk * nk) * (nk * nk);
             let g_tot = self.g_l + ge + gi + g_na + g_k;
-            let v_inf =
-                (i_in + ge * e_exc + gi * e_inh + g_na * self.e_na + g_k * self.e_k) / g_tot;
+            let v_inf = (i_in + ge * e_exc + gi * e_inh + g_na * self.e_na + g_k * self.e_k) / g_tot;
             let v_new = v_inf + (v - v_inf) * (-g_tot * dt / self.c).exp();
             // Gates, with the rates at the old V.
             let [rm, rh, rn] = rates(v * 1e3 - self.v_t_mv);
@@ -336,10 +316,7 @@ mod tests {
         // (tests/reference/hh_brian2.py). Tolerance: ±1 spike.
         for (i, brian2) in [(0.5e-9, 82), (1e-9, 132), (2e-9, 206)] {
             let n = count(i, 1e-5);
-            assert!(
-                n.abs_diff(brian2) <= 1,
-                "I = {i} A: {n} spikes, Brian2 {brian2}"
-            );
+            assert!(n.abs_diff(brian2) <= 1, "I = {i} A: {n} spikes, Brian2 {brian2}");
         }
     }
 
@@ -372,10 +349,7 @@ mod tests {
         // Brian2 at dt = 0.1 ms (same script): 76, 120 and 184 spikes.
         for (i, brian2) in [(0.5e-9, 76), (1e-9, 120), (2e-9, 184)] {
             let n = count(i, 1e-4);
-            assert!(
-                n.abs_diff(brian2) <= 1,
-                "I = {i} A: {n} spikes, Brian2 {brian2}"
-            );
+            assert!(n.abs_diff(brian2) <= 1, "I = {i} A: {n} spikes, Brian2 {brian2}");
         }
         // V stays between the reversal potentials and the gates in [0, 1].
         let p = params(&SPEC, &[]);
@@ -397,10 +371,7 @@ mod tests {
         let neuron = (MODEL.build)(&p, 1, &ctx(1e-5));
         let [rm, rh, rn] = rates((p.f("e_l") - p.f("v_t")) * 1e3);
         assert_eq!(neuron.get(0, 0), p.f("e_l"));
-        assert_eq!(
-            [neuron.get(1, 0), neuron.get(2, 0), neuron.get(3, 0)],
-            [steady(rm), steady(rh), steady(rn)]
-        );
+        assert_eq!([neuron.get(1, 0), neuron.get(2, 0), neuron.get(3, 0)], [steady(rm), steady(rh), steady(rn)]);
         // Brian2: 14 spikes in 1 s at I = 0 (the neuron fires on its own), none at -40 pA.
         assert!(count(0.0, 1e-5).abs_diff(14) <= 1);
         assert_eq!(count(-40e-12, 1e-5), 0);
@@ -428,23 +399,9 @@ mod tests {
     #[test]
     fn check_rejects_bad_parameters() {
         assert!(check(&params(&SPEC, &[])).is_ok());
-        assert_eq!(
-            check(&params(&SPEC, &[("area", 0.0)])).unwrap_err().0,
-            "area"
-        );
-        assert_eq!(
-            check(&params(&SPEC, &[("c_m", -1.0)])).unwrap_err().0,
-            "c_m"
-        );
-        assert_eq!(
-            check(&params(&SPEC, &[("g_na", -1.0)])).unwrap_err().0,
-            "g_na"
-        );
-        assert_eq!(
-            check(&params(&SPEC, &[("tau_syn_exc", 0.0)]))
-                .unwrap_err()
-                .0,
-            "tau_syn_exc"
-        );
+        assert_eq!(check(&params(&SPEC, &[("area", 0.0)])).unwrap_err().0, "area");
+        assert_eq!(check(&params(&SPEC, &[("c_m", -1.0)])).unwrap_err().0, "c_m");
+        assert_eq!(check(&params(&SPEC, &[("g_na", -1.0)])).unwrap_err().0, "g_na");
+        assert_eq!(check(&params(&SPEC, &[("tau_syn_exc", 0.0)])).unwrap_err().0, "tau_syn_exc");
     }
 }

@@ -85,21 +85,9 @@ static SPEC: KindSpec = KindSpec {
     name: "izhikevich",
     doc: "Izhikevich (2003) simple model, delta synapses",
     params: &[
-        ParamSpec {
-            name: "preset",
-            kind: P::Choice(&PRESETS),
-            doc: "cell class of Izhikevich (2003), Fig. 2",
-        },
-        ParamSpec {
-            name: "a",
-            kind: P::Number(D::Derived),
-            doc: "recovery rate (1/ms); default from the preset",
-        },
-        ParamSpec {
-            name: "b",
-            kind: P::Number(D::Derived),
-            doc: "sensitivity of u to v; default from the preset",
-        },
+        ParamSpec { name: "preset", kind: P::Choice(&PRESETS), doc: "cell class of Izhikevich (2003), Fig. 2" },
+        ParamSpec { name: "a", kind: P::Number(D::Derived), doc: "recovery rate (1/ms); default from the preset" },
+        ParamSpec { name: "b", kind: P::Number(D::Derived), doc: "sensitivity of u to v; default from the preset" },
         ParamSpec {
             name: "c",
             kind: P::Quantity(Dim::VOLTAGE, D::Derived),
@@ -110,33 +98,17 @@ static SPEC: KindSpec = KindSpec {
             kind: P::Number(D::Derived),
             doc: "increment of u at a spike (mV); default from the preset",
         },
-        ParamSpec {
-            name: "v_peak",
-            kind: P::Quantity(Dim::VOLTAGE, D::Value(30e-3)),
-            doc: "spike cutoff",
-        },
+        ParamSpec { name: "v_peak", kind: P::Quantity(Dim::VOLTAGE, D::Value(30e-3)), doc: "spike cutoff" },
         ParamSpec {
             name: "c_m",
             kind: P::Quantity(Dim::CAPACITANCE, D::Value(1e-12)),
             doc: "capacitance converting currents to mV/ms (1 pA / 1 pF = 1 mV/ms)",
         },
-        ParamSpec {
-            name: "i_e",
-            kind: P::Quantity(Dim::CURRENT, D::Value(0.0)),
-            doc: "constant injected current",
-        },
+        ParamSpec { name: "i_e", kind: P::Quantity(Dim::CURRENT, D::Value(0.0)), doc: "constant injected current" },
     ],
     state: &[
-        StateSpec {
-            name: "v",
-            dim: Dim::VOLTAGE,
-            doc: "membrane potential",
-        },
-        StateSpec {
-            name: "u",
-            dim: Dim::VOLTAGE,
-            doc: "recovery variable (the paper's u, in mV)",
-        },
+        StateSpec { name: "v", dim: Dim::VOLTAGE, doc: "membrane potential" },
+        StateSpec { name: "u", dim: Dim::VOLTAGE, doc: "recovery variable (the paper's u, in mV)" },
     ],
     receptors: &["exc", "inh"],
     weight_dims: voltage_weights,
@@ -145,11 +117,7 @@ static SPEC: KindSpec = KindSpec {
 };
 
 /// The registry entry. Weights are voltages, kept in mV.
-pub static MODEL: NeuronModel = NeuronModel {
-    spec: &SPEC,
-    build,
-    weight_scale,
-};
+pub static MODEL: NeuronModel = NeuronModel { spec: &SPEC, build, weight_scale };
 
 fn weight_scale(_: &Params, _: Dim) -> f64 {
     1e3
@@ -157,17 +125,9 @@ fn weight_scale(_: &Params, _: Dim) -> f64 {
 
 /// (a, b, c, d) in the paper's units: the preset's, overridden by any given value.
 fn abcd(p: &Params) -> (f64, f64, f64, f64) {
-    let k = PRESETS
-        .iter()
-        .position(|&s| s == p.choice("preset"))
-        .unwrap_or(0);
+    let k = PRESETS.iter().position(|&s| s == p.choice("preset")).unwrap_or(0);
     let (a, b, c, d) = PRESET_VALUES[k];
-    (
-        p.get("a").unwrap_or(a),
-        p.get("b").unwrap_or(b),
-        p.get("c").map_or(c, |c| c * 1e3),
-        p.get("d").unwrap_or(d),
-    )
+    (p.get("a").unwrap_or(a), p.get("b").unwrap_or(b), p.get("c").map_or(c, |c| c * 1e3), p.get("d").unwrap_or(d))
 }
 
 fn check(p: &Params) -> Result<(), (&'static str, String)> {
@@ -225,10 +185,7 @@ fn build(p: &Params, n: usize, ctx: &BuildCtx) -> Box<dyn Neuron> {
 
 impl Izhikevich {
     fn derivative(&self, v: f64, u: f64, i: f64) -> (f64, f64) {
-        (
-            (0.04 * v + 5.0) * v + 140.0 - u + i,
-            self.a * (self.b * v - u),
-        )
+        ((0.04 * v + 5.0) * v + 140.0 - u + i, self.a * (self.b * v - u))
     }
 
     /// One classical Runge–Kutta step of length `h` (ms).
@@ -237,10 +194,7 @@ impl Izhikevich {
         let (v2, u2) = self.derivative(v + 0.5 * h * v1, u + 0.5 * h * u1, i);
         let (v3, u3) = self.derivative(v + 0.5 * h * v2, u + 0.5 * h * u2, i);
         let (v4, u4) = self.derivative(v + h * v3, u + h * u3, i);
-        (
-            v + h / 6.0 * (v1 + 2.0 * (v2 + v3) + v4),
-            u + h / 6.0 * (u1 + 2.0 * (u2 + u3) + u4),
-        )
+        (v + h / 6.0 * (v1 + 2.0 * (v2 + v3) + v4), u + h / 6.0 * (u1 + 2.0 * (u2 + u3) + u4))
     }
 
     /// Advances (v, u) by one substep with current `i` (mV/ms), resetting at every
@@ -365,13 +319,8 @@ mod tests {
     fn simulate(p: &Params, dt: f64) -> Vec<f64> {
         let mut neuron = (MODEL.build)(p, 1, &ctx(dt * 1e-3));
         let on = (T_ON / dt).round() as u64;
-        let spikes = run(neuron.as_mut(), 2, (T_END / dt).round() as u64, |k| {
-            if k >= on {
-                I_STEP * 1e-12
-            } else {
-                0.0
-            }
-        });
+        let spikes =
+            run(neuron.as_mut(), 2, (T_END / dt).round() as u64, |k| if k >= on { I_STEP * 1e-12 } else { 0.0 });
         spikes[0].iter().map(|&k| (k + 1) as f64 * dt).collect()
     }
 
@@ -382,11 +331,7 @@ mod tests {
             assert!(!reference.is_empty());
             for dt in [0.1, 1.0] {
                 let spikes = simulate(&preset(name, &[]), dt);
-                assert_eq!(
-                    spikes.len(),
-                    reference.len(),
-                    "{name}, dt = {dt} ms: spike count in 1 s"
-                );
+                assert_eq!(spikes.len(), reference.len(), "{name}, dt = {dt} ms: spike count in 1 s");
                 let (latency, reference_latency) = (spikes[0] - T_ON, reference[0] - T_ON);
                 assert!(
                     (latency - reference_latency).abs() <= 0.5,
@@ -402,25 +347,14 @@ mod tests {
         let fs = simulate(&preset("FS", &[]), 0.1);
         let ib = simulate(&preset("IB", &[]), 0.1);
         // FS fires much faster than RS.
-        assert!(
-            fs.len() > 2 * rs.len(),
-            "FS {} spikes, RS {}",
-            fs.len(),
-            rs.len()
-        );
+        assert!(fs.len() > 2 * rs.len(), "FS {} spikes, RS {}", fs.len(), rs.len());
         // RS adapts: the first ISI is the shortest and the ISIs lengthen to a steady value.
         let isi = intervals(&rs);
-        assert!(
-            isi[0] < isi[1] && isi[1..].iter().all(|&x| x > 1.5 * isi[0]),
-            "RS ISIs {isi:?}"
-        );
+        assert!(isi[0] < isi[1] && isi[1..].iter().all(|&x| x > 1.5 * isi[0]), "RS ISIs {isi:?}");
         // IB starts with a burst: its first ISIs are much shorter than the later ones.
         let isi = intervals(&ib);
         let last = *isi.last().unwrap();
-        assert!(
-            isi[0] < 0.2 * last && isi[1] < 0.2 * last,
-            "IB ISIs {isi:?}"
-        );
+        assert!(isi[0] < 0.2 * last && isi[1] < 0.2 * last, "IB ISIs {isi:?}");
         assert!(isi[3..].iter().all(|&x| x > 0.5 * last), "IB ISIs {isi:?}");
     }
 
@@ -429,10 +363,7 @@ mod tests {
         // FS with RS's a and d is RS (b and c agree).
         let rs = simulate(&preset("RS", &[]), 0.1);
         assert_eq!(simulate(&preset("FS", &[("a", 0.02), ("d", 8.0)]), 0.1), rs);
-        assert_eq!(
-            abcd(&preset("TC", &[("c", -60e-3)])),
-            (0.02, 0.25, -60.0, 0.05)
-        );
+        assert_eq!(abcd(&preset("TC", &[("c", -60e-3)])), (0.02, 0.25, -60.0, 0.05));
     }
 
     #[test]

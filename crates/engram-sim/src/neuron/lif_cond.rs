@@ -52,11 +52,7 @@ use engram_model::{Default as D, Dim, KindSpec, ParamKind as P, ParamSpec, Param
 use super::{conductance_weights, si_weights, BuildCtx, Neuron, NeuronModel};
 
 const fn q(name: &'static str, dim: Dim, v: f64, doc: &'static str) -> ParamSpec {
-    ParamSpec {
-        name,
-        kind: P::Quantity(dim, D::Value(v)),
-        doc,
-    }
+    ParamSpec { name, kind: P::Quantity(dim, D::Value(v)), doc }
 }
 
 static SPEC: KindSpec = KindSpec {
@@ -87,11 +83,7 @@ static SPEC: KindSpec = KindSpec {
 };
 
 /// The registry entry. Weights are conductances, kept in siemens.
-pub static MODEL: NeuronModel = NeuronModel {
-    spec: &SPEC,
-    build,
-    weight_scale: si_weights,
-};
+pub static MODEL: NeuronModel = NeuronModel { spec: &SPEC, build, weight_scale: si_weights };
 
 fn check(p: &Params) -> Result<(), (&'static str, String)> {
     for k in ["c_m", "g_l", "tau_syn_exc", "tau_syn_inh"] {
@@ -133,10 +125,7 @@ fn build(p: &Params, n: usize, ctx: &BuildCtx) -> Box<dyn Neuron> {
         v: vec![v_rest as f32; n],
         g: [vec![0.0; n], vec![0.0; n]],
         refractory: vec![0; n],
-        g_decay: [
-            (-h / p.f("tau_syn_exc")).exp() as f32,
-            (-h / p.f("tau_syn_inh")).exp() as f32,
-        ],
+        g_decay: [(-h / p.f("tau_syn_exc")).exp() as f32, (-h / p.f("tau_syn_inh")).exp() as f32],
         dt_over_c: h / p.f("c_m"),
         g_l: p.f("g_l"),
         v_rest,
@@ -210,28 +199,15 @@ mod tests {
         let p = params(&SPEC, &[("i_e", 150e-12)]);
         let mut neuron = (MODEL.build)(&p, 1, &ctx(dt));
         let spikes = run(neuron.as_mut(), 2, 100_000, |_| 100e-12);
-        let (c_m, g_l, v_rest, v_reset, v_th, t_ref) = (
-            p.f("c_m"),
-            p.f("g_l"),
-            p.f("v_rest"),
-            p.f("v_reset"),
-            p.f("v_th"),
-            p.f("t_ref"),
-        );
+        let (c_m, g_l, v_rest, v_reset, v_th, t_ref) =
+            (p.f("c_m"), p.f("g_l"), p.f("v_rest"), p.f("v_reset"), p.f("v_th"), p.f("t_ref"));
         let v_inf = v_rest + (150e-12 + 100e-12) / g_l;
         let isi = t_ref + c_m / g_l * ((v_inf - v_reset) / (v_inf - v_th)).ln();
         let times: Vec<f64> = spikes[0].iter().map(|&s| s as f64 * dt).collect();
         let isis = intervals(&times);
-        assert!(
-            isis.len() >= 3,
-            "expected several spikes in 100 ms, got {}",
-            times.len()
-        );
+        assert!(isis.len() >= 3, "expected several spikes in 100 ms, got {}", times.len());
         for d in &isis {
-            assert!(
-                (d - isi).abs() / isi < 1e-3,
-                "ISI {d} s, closed form {isi} s"
-            );
+            assert!((d - isi).abs() / isi < 1e-3, "ISI {d} s, closed form {isi} s");
         }
     }
 
@@ -250,10 +226,7 @@ mod tests {
             neuron.step(k as u64, &[0.0; 4], 0.0, &mut spiked);
             let expected = w as f64 * (-(k as f64) * dt / tau).exp();
             let g = neuron.get(1, 1);
-            assert!(
-                (g - expected).abs() <= 1e-5 * expected,
-                "step {k}: g = {g}, expected {expected}"
-            );
+            assert!((g - expected).abs() <= 1e-5 * expected, "step {k}: g = {g}, expected {expected}");
             assert_eq!(neuron.get(1, 0), 0.0);
             assert_eq!(neuron.get(2, 1), 0.0);
         }
@@ -280,19 +253,8 @@ mod tests {
     fn check_rejects_bad_parameters() {
         assert!(check(&params(&SPEC, &[])).is_ok());
         assert_eq!(check(&params(&SPEC, &[("c_m", 0.0)])).unwrap_err().0, "c_m");
-        assert_eq!(
-            check(&params(&SPEC, &[("tau_syn_inh", -1e-3)]))
-                .unwrap_err()
-                .0,
-            "tau_syn_inh"
-        );
-        assert_eq!(
-            check(&params(&SPEC, &[("v_reset", -40e-3)])).unwrap_err().0,
-            "v_reset"
-        );
-        assert_eq!(
-            check(&params(&SPEC, &[("t_ref", -1e-3)])).unwrap_err().0,
-            "t_ref"
-        );
+        assert_eq!(check(&params(&SPEC, &[("tau_syn_inh", -1e-3)])).unwrap_err().0, "tau_syn_inh");
+        assert_eq!(check(&params(&SPEC, &[("v_reset", -40e-3)])).unwrap_err().0, "v_reset");
+        assert_eq!(check(&params(&SPEC, &[("t_ref", -1e-3)])).unwrap_err().0, "t_ref");
     }
 }

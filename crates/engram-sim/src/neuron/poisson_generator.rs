@@ -25,8 +25,16 @@ static SPEC: KindSpec = KindSpec {
     doc: "independent Poisson spike trains, one per neuron",
     params: &[
         ParamSpec { name: "rate", kind: P::Quantity(Dim::FREQUENCY, D::Required), doc: "firing rate of each neuron" },
-        ParamSpec { name: "start", kind: P::Quantity(Dim::TIME, D::Value(0.0)), doc: "time of the first possible spike" },
-        ParamSpec { name: "stop", kind: P::Quantity(Dim::TIME, D::Value(f64::INFINITY)), doc: "no spikes from this time on" },
+        ParamSpec {
+            name: "start",
+            kind: P::Quantity(Dim::TIME, D::Value(0.0)),
+            doc: "time of the first possible spike",
+        },
+        ParamSpec {
+            name: "stop",
+            kind: P::Quantity(Dim::TIME, D::Value(f64::INFINITY)),
+            doc: "no spikes from this time on",
+        },
     ],
     state: &[],
     receptors: &[],

@@ -12,19 +12,13 @@ pub fn params(spec: &KindSpec, overrides: &[(&str, f64)]) -> Params {
     let mut p = Params::default();
     for s in spec.params {
         match s.kind {
-            P::Quantity(_, D::Value(v)) | P::Number(D::Value(v)) => {
-                p.insert(s.name, ParamValue::Scalar(v))
-            }
+            P::Quantity(_, D::Value(v)) | P::Number(D::Value(v)) => p.insert(s.name, ParamValue::Scalar(v)),
             P::Choice(names) => p.insert(s.name, ParamValue::Choice(names[0].to_string())),
             _ => {}
         }
     }
     for &(name, v) in overrides {
-        assert!(
-            spec.params.iter().any(|s| s.name == name),
-            "`{name}` is no parameter of `{}`",
-            spec.name
-        );
+        assert!(spec.params.iter().any(|s| s.name == name), "`{name}` is no parameter of `{}`", spec.name);
         p.insert(name, ParamValue::Scalar(v));
     }
     p
@@ -32,32 +26,19 @@ pub fn params(spec: &KindSpec, overrides: &[(&str, f64)]) -> Params {
 
 /// A build context for a single shard with time step `dt`.
 pub fn ctx(dt: f64) -> BuildCtx {
-    BuildCtx {
-        dt,
-        seed: 1,
-        population: 0,
-        first: 0,
-    }
+    BuildCtx { dt, seed: 1, population: 0, first: 0 }
 }
 
 /// Runs `neuron` for `steps` steps without synaptic input, injecting `i_ext(step)`; returns
 /// the steps at which each neuron fired.
-pub fn run(
-    neuron: &mut dyn Neuron,
-    receptors: usize,
-    steps: u64,
-    i_ext: impl Fn(u64) -> f64,
-) -> Vec<Vec<u64>> {
+pub fn run(neuron: &mut dyn Neuron, receptors: usize, steps: u64, i_ext: impl Fn(u64) -> f64) -> Vec<Vec<u64>> {
     let input = vec![0.0f32; receptors * neuron.len()];
     let mut spikes = vec![Vec::new(); neuron.len()];
     let mut spiked = Vec::new();
     for step in 0..steps {
         spiked.clear();
         neuron.step(step, &input, i_ext(step), &mut spiked);
-        assert!(
-            spiked.windows(2).all(|w| w[0] < w[1]),
-            "spikes must be pushed in increasing order"
-        );
+        assert!(spiked.windows(2).all(|w| w[0] < w[1]), "spikes must be pushed in increasing order");
         for &i in &spiked {
             spikes[i as usize].push(step);
         }

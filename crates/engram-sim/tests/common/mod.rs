@@ -22,10 +22,5 @@ pub fn run(model: &Model, threads: usize) -> Network {
 #[allow(dead_code)]
 pub fn spike_steps(net: &Network, model: &Model, p: usize, id: u32) -> Vec<u64> {
     let s = &net.recordings().spikes[p];
-    s.times
-        .iter()
-        .zip(&s.ids)
-        .filter(|(_, &i)| i == id)
-        .map(|(&t, _)| (t / model.dt).round() as u64)
-        .collect()
+    s.times.iter().zip(&s.ids).filter(|(_, &i)| i == id).map(|(&t, _)| (t / model.dt).round() as u64).collect()
 }
