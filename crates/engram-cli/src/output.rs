@@ -117,7 +117,7 @@ fn state_traces(model: &Model, net: &Network) -> Vec<StateTrace> {
     for st in &net.recordings().state {
         let pop = &model.populations[st.population];
         for (v, var) in st.vars.iter().enumerate() {
-            let dim = pop.kind.state.iter().find(|s| &s.name == var).map(|s| s.dim);
+            let dim = pop.kind.state.iter().find(|s| s.name == var).map(|s| s.dim);
             out.push(StateTrace {
                 population: pop.name.clone(),
                 var: var.clone(),

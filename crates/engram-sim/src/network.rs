@@ -325,7 +325,7 @@ impl Network {
             let var_indices: Vec<usize> = r
                 .vars
                 .iter()
-                .map(|v| kind.state.iter().position(|s| &s.name == v).expect("checked by the parser"))
+                .map(|v| kind.state.iter().position(|s| s.name == v).expect("checked by the parser"))
                 .collect();
             for (w, worker) in workers.iter_mut().enumerate() {
                 let b = &pops[r.population].bounds;

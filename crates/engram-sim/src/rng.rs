@@ -16,6 +16,8 @@ pub type Stream = Pcg64Mcg;
 pub enum Purpose {
     /// Drawing the pairs of a projection (and their weights and delays).
     Connect = 1,
+    /// Weights and delays of a projection's synapses.
+    WeightsDelays = 5,
     /// Initial values of state variables.
     Init = 2,
     /// Poisson generators (one stream per neuron).

@@ -178,7 +178,7 @@ fn spikes_cross_heterogeneous_delays_in_exactly_their_steps() {
     let net = run(&m, 2);
     let csr = net.synapses(0);
     let engram_sim::connect::Delays::PerSynapse(delays) = &csr.delays else { panic!("delays vary") };
-    assert!(delays.iter().any(|&d| d == 1) && delays.iter().any(|&d| d >= 190));
+    assert!(delays.contains(&1) && delays.iter().any(|&d| d >= 190));
     for tgt in 0..200u32 {
         // The first spike of target `tgt` comes from whichever of sources 0 and 1 has
         // the shorter delay to it.

@@ -233,8 +233,7 @@ impl Csr {
         };
         let seed = model.seed;
         w_chunks.into_par_iter().zip(d_chunks.par_iter_mut()).enumerate().for_each(|(b, (w, d))| {
-            // A stream of its own: the pairs used the (Connect, projection) streams.
-            let mut rng = stream(seed ^ 0x5eed_0f_7e16_4753, Purpose::Connect, proj_index as u64, b as u64);
+            let mut rng = stream(seed, Purpose::WeightsDelays, proj_index as u64, b as u64);
             for (k, wk) in w.iter_mut().enumerate() {
                 *wk = (draw(&proj.weight, &mut rng) * scale) as f32;
                 if draw_delays {
