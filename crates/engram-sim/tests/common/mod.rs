@@ -11,6 +11,7 @@ pub fn model(text: &str) -> Model {
 }
 
 /// Builds and runs `model` for its whole duration on `threads` workers.
+#[allow(dead_code)] // not every test file runs networks
 pub fn run(model: &Model, threads: usize) -> Network {
     let mut net = Network::build(model, threads).expect("the network builds");
     let steps = (model.duration / model.dt).round() as u64;
@@ -19,7 +20,7 @@ pub fn run(model: &Model, threads: usize) -> Network {
 }
 
 /// Spike steps of neuron `id` of population `p`.
-#[allow(dead_code)]
+#[allow(dead_code)] // not every test file reads spikes
 pub fn spike_steps(net: &Network, model: &Model, p: usize, id: u32) -> Vec<u64> {
     let s = &net.recordings().spikes[p];
     s.times.iter().zip(&s.ids).filter(|(_, &i)| i == id).map(|(&t, _)| (t / model.dt).round() as u64).collect()
