@@ -203,3 +203,13 @@ fn runtime_failures_exit_1_and_leave_an_existing_run_directory_alone() {
         .collect();
     assert!(leftovers.is_empty(), "temporary directories left behind: {leftovers:?}");
 }
+
+#[test]
+fn spike_generator_id_out_of_range() {
+    let (code, msg) = check_with(
+        "[populations.inh]",
+        "[populations.gen]\nn = 5\nmodel = \"spike_generator\"\ntimes = [\"1 ms\", \"2 ms\"]\nids = [0, 7]\n\n[populations.inh]",
+    );
+    assert_eq!(code, 2);
+    assert_eq!(msg, "error: m.toml:14:11: populations.gen.ids[1]: neuron index 7 is out of range: the population has 5 neurons");
+}

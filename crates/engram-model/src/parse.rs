@@ -156,7 +156,7 @@ fn read_population(t: &mut TableReader<'_>, name: &str, registry: &dyn Registry)
             None => e,
         }
     })?;
-    let params = read_params(t, kind)?;
+    let params = read_params(t, kind, size)?;
     if let Err((key, msg)) = (kind.check)(&params) {
         let path = t.key_path(key);
         return Err(match t.get(key) {
@@ -205,7 +205,7 @@ fn read_population(t: &mut TableReader<'_>, name: &str, registry: &dyn Registry)
     })
 }
 
-fn read_params(t: &mut TableReader<'_>, kind: &'static KindSpec) -> Result<Params> {
+fn read_params(t: &mut TableReader<'_>, kind: &'static KindSpec, size: u64) -> Result<Params> {
     let mut params = Params::default();
     for spec in kind.params {
         let key = t.key_path(spec.name);
@@ -240,7 +240,7 @@ fn read_params(t: &mut TableReader<'_>, kind: &'static KindSpec) -> Result<Param
                 }
                 ParamValue::List(out)
             }
-            (ParamKind::IndexList, Some(e)) => ParamValue::Indices(read_ids(&e, &key, u64::MAX)?),
+            (ParamKind::IndexList, Some(e)) => ParamValue::Indices(read_ids(&e, &key, size)?),
             (ParamKind::QuantityList(_) | ParamKind::IndexList, None) => continue,
         };
         params.insert(spec.name, value);

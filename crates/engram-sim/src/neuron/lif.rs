@@ -131,7 +131,9 @@ struct Lif {
     x_syn: [Vec<f32>; 2],
     refractory: Vec<u32>,
     prop: [Prop; 2],
-    v_decay: f32,
+    /// `1 - exp(-dt / tau_m)`, from `expm1`: stored as such it keeps full f32 precision
+    /// at small dt, where `exp(-dt / tau_m)` in f32 would round its distance from 1.
+    v_leak: f32,
     v_rest: f64,
     resistance: f64,
     i_e: f64,
@@ -170,7 +172,7 @@ fn build(p: &Params, n: usize, ctx: &BuildCtx) -> Box<dyn Neuron> {
         x_syn: if kernel == Kernel::Alpha { [vec![0.0; n], vec![0.0; n]] } else { [Vec::new(), Vec::new()] },
         refractory: vec![0; n],
         prop,
-        v_decay: (-h / tau_m).exp() as f32,
+        v_leak: -(-h / tau_m).exp_m1() as f32,
         v_rest,
         resistance: tau_m / p.f("c_m"),
         i_e: p.f("i_e"),
@@ -189,14 +191,14 @@ impl Neuron for Lif {
         let n = self.v.len();
         let (in_exc, in_inh) = input.split_at(n);
         let v_inf = (self.v_rest + self.resistance * (self.i_e + i_ext)) as f32;
-        let (decay, v_th, v_reset, ref_steps) = (self.v_decay, self.v_th, self.v_reset, self.ref_steps);
+        let (leak, v_th, v_reset, ref_steps) = (self.v_leak, self.v_th, self.v_reset, self.ref_steps);
         let [pe, pi] = self.prop;
         let [ie, ii] = &mut self.i_syn;
         match self.kernel {
             Kernel::Exp => {
                 for i in 0..n {
                     if self.refractory[i] == 0 {
-                        self.v[i] = v_inf + (self.v[i] - v_inf) * decay + pe.v_from_i * ie[i] + pi.v_from_i * ii[i];
+                        self.v[i] += (v_inf - self.v[i]) * leak + pe.v_from_i * ie[i] + pi.v_from_i * ii[i];
                     } else {
                         self.refractory[i] -= 1;
                     }
@@ -213,8 +215,7 @@ impl Neuron for Lif {
                 let [xe, xi] = &mut self.x_syn;
                 for i in 0..n {
                     if self.refractory[i] == 0 {
-                        self.v[i] = v_inf
-                            + (self.v[i] - v_inf) * decay
+                        self.v[i] += (v_inf - self.v[i]) * leak
                             + pe.v_from_i * ie[i]
                             + pe.v_from_x * xe[i]
                             + pi.v_from_i * ii[i]
@@ -236,7 +237,7 @@ impl Neuron for Lif {
             Kernel::Delta => {
                 for i in 0..n {
                     if self.refractory[i] == 0 {
-                        self.v[i] = v_inf + (self.v[i] - v_inf) * decay + in_exc[i] + in_inh[i];
+                        self.v[i] += (v_inf - self.v[i]) * leak + in_exc[i] + in_inh[i];
                     } else {
                         self.refractory[i] -= 1;
                     }
