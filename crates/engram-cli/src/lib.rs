@@ -39,8 +39,8 @@ pub struct ModelArgs {
     /// `--set populations.exc.tau_m="10 ms"`; the value is read as TOML, or as a string.
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
-    /// Seed of every random stream (overrides `simulation.seed`).
-    #[arg(long)]
+    /// Seed of every random stream (overrides `simulation.seed`); TOML integers end at 2^63 - 1.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
     pub seed: Option<u64>,
     /// Simulated time, e.g. "2 s" (overrides `simulation.duration`).
     #[arg(long)]

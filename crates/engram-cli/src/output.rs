@@ -45,6 +45,7 @@ fn spikes_of<'a>(model: &'a Model, net: &'a Network) -> Vec<PopulationSpikes<'a>
         .map(|(p, pop)| PopulationSpikes {
             name: &pop.name,
             size: pop.size,
+            recorded: rec.recorded[p].as_ref().and_then(|ids| ids.as_ref().map(|v| v.len())).unwrap_or(pop.size),
             times: &rec.spikes[p].times,
             ids: &rec.spikes[p].ids,
         })
@@ -58,12 +59,9 @@ pub fn summary(model: &Model, net: &Network, threads: usize, run_s: f64) -> Valu
     let mut pops = Map::new();
     for (p, pop) in model.populations.iter().enumerate() {
         let spikes = rec.total_spikes(p);
+        // Over the recorded neurons; `rate_hz` counts every neuron.
         let cv = match &rec.recorded[p] {
-            Some(ids) => {
-                let s = &rec.spikes[p];
-                let n = ids.as_ref().map_or(pop.size, |_| pop.size);
-                engram_analysis::cv_isi(&s.times, &s.ids, n)
-            }
+            Some(_) => engram_analysis::cv_isi(&rec.spikes[p].times, &rec.spikes[p].ids, pop.size),
             None => f64::NAN,
         };
         pops.insert(

@@ -211,5 +211,47 @@ fn spike_generator_id_out_of_range() {
         "[populations.gen]\nn = 5\nmodel = \"spike_generator\"\ntimes = [\"1 ms\", \"2 ms\"]\nids = [0, 7]\n\n[populations.inh]",
     );
     assert_eq!(code, 2);
-    assert_eq!(msg, "error: m.toml:14:11: populations.gen.ids[1]: neuron index 7 is out of range: the population has 5 neurons");
+    assert_eq!(
+        msg,
+        "error: m.toml:14:11: populations.gen.ids[1]: neuron index 7 is out of range: the population has 5 neurons"
+    );
+}
+
+#[test]
+fn rule_with_nothing_to_draw_is_bad_input() {
+    let (code, msg) = check_with(
+        "[projections.ee]",
+        "[populations.one]\nn = 1\nmodel = \"lif\"\n\n[projections.self]\nsource = \"one\"\ntarget = \"one\"\nrule = \"fixed_indegree\"\nindegree = 2\nautapses = false\nweight = \"1 mV\"\n\n[projections.ee]",
+    );
+    assert_eq!(code, 2);
+    assert_eq!(
+        msg,
+        "error: m.toml:18:1: projections.self: indegree = 2 but there is no source to draw from without autapses"
+    );
+}
+
+#[test]
+fn a_variable_recorded_twice_is_bad_input() {
+    let base = format!(
+        "{BASE}\n[[record.state]]\npopulation = \"exc\"\nvars = [\"v\"]\nids = [0]\n\n[[record.state]]\npopulation = \"exc\"\nvars = [\"v\"]\nids = [1]\n"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("m.toml"), base).unwrap();
+    let out = engram(&["check", "m.toml"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let first = String::from_utf8_lossy(&out.stderr).lines().next().unwrap_or("").to_string();
+    assert_eq!(
+        first,
+        "error: m.toml:27:1: record.state[1]: `v` of population \"exc\" is recorded twice; record it once, with all its ids"
+    );
+}
+
+#[test]
+fn unknown_key_in_a_distribution_table() {
+    let (code, msg) = check_with(
+        "weight = \"1 mV\"",
+        "weight = { dist = \"normal\", mean = \"1 mV\", std = \"0.1 mV\", low = \"0 mV\" }",
+    );
+    assert_eq!(code, 2);
+    assert_eq!(msg, "error: m.toml:19:60: projections.ee.weight.low: unknown key `low`");
 }

@@ -37,6 +37,8 @@ pub struct PopulationSpikes<'a> {
     pub name: &'a str,
     /// Number of neurons in the population.
     pub size: usize,
+    /// How many of its neurons were recorded (rates are per recorded neuron); `size` when all.
+    pub recorded: usize,
     /// Spike times in seconds, ascending.
     pub times: &'a [f64],
     /// Index within the population of the neuron that fired each spike.
@@ -194,7 +196,7 @@ pub fn write_rates_npz(path: &Path, bin_s: f64, pops: &[PopulationSpikes], durat
     let (edges, _) = engram_analysis::rate_histogram(&[], 1, duration_s, bin_s);
     npz.add("t".to_string(), &ArrayView1::from(&edges))?;
     for pop in pops {
-        let (_, rate) = engram_analysis::rate_histogram(pop.times, pop.size, duration_s, bin_s);
+        let (_, rate) = engram_analysis::rate_histogram(pop.times, pop.recorded, duration_s, bin_s);
         npz.add(format!("{}_rate", pop.name), &ArrayView1::from(&rate))?;
     }
     npz.finish()

@@ -237,7 +237,7 @@ fn draw_rate_panel(
     right_margin: u32,
 ) -> DrawResult {
     let histograms: Vec<(Vec<f64>, Vec<f64>)> =
-        pops.iter().map(|p| engram_analysis::rate_histogram(p.times, p.size, duration_s, rate_bin_s)).collect();
+        pops.iter().map(|p| engram_analysis::rate_histogram(p.times, p.recorded, duration_s, rate_bin_s)).collect();
     let peak = histograms.iter().flat_map(|(_, r)| r.iter().copied()).filter(|r| r.is_finite()).fold(0.0f64, f64::max);
     let y_max = if peak > 0.0 { peak * 1.1 } else { 1.0 };
 
@@ -247,7 +247,7 @@ fn draw_rate_panel(
         .iter()
         .enumerate()
         .map(|(i, pop)| {
-            let mean = engram_analysis::mean_rate(pop.times.len(), pop.size, duration_s);
+            let mean = engram_analysis::mean_rate(pop.times.len(), pop.recorded, duration_s);
             let label = if mean.is_finite() {
                 format!("{}: mean {mean:.2} Hz", pop.name)
             } else {

@@ -23,8 +23,8 @@ fn spikes_round_trip() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("spikes.npz");
     let pops = [
-        PopulationSpikes { name: "exc", size: 4, times: &[0.001, 0.0015, 0.002, 0.5], ids: &[3, 0, 3, 1] },
-        PopulationSpikes { name: "inh", size: 1, times: &[], ids: &[] },
+        PopulationSpikes { name: "exc", size: 4, recorded: 4, times: &[0.001, 0.0015, 0.002, 0.5], ids: &[3, 0, 3, 1] },
+        PopulationSpikes { name: "inh", size: 1, recorded: 1, times: &[], ids: &[] },
     ];
     write_spikes_npz(&path, &pops).unwrap();
 
@@ -93,8 +93,8 @@ fn rates_round_trip() {
     let path = dir.path().join("rates.npz");
     // 0.1 s bins over 0.3 s. exc (2 neurons): 2, 0, 1 spikes -> 10, 0, 5 Hz.
     let pops = [
-        PopulationSpikes { name: "exc", size: 2, times: &[0.01, 0.05, 0.25], ids: &[0, 1, 0] },
-        PopulationSpikes { name: "inh", size: 1, times: &[0.15], ids: &[0] },
+        PopulationSpikes { name: "exc", size: 2, recorded: 2, times: &[0.01, 0.05, 0.25], ids: &[0, 1, 0] },
+        PopulationSpikes { name: "inh", size: 1, recorded: 1, times: &[0.15], ids: &[0] },
     ];
     write_rates_npz(&path, 0.1, &pops, 0.3).unwrap();
 
@@ -118,7 +118,7 @@ fn rates_round_trip() {
 fn inconsistent_input_is_refused_with_the_path() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bad.npz");
-    let pops = [PopulationSpikes { name: "exc", size: 2, times: &[0.1], ids: &[2] }];
+    let pops = [PopulationSpikes { name: "exc", size: 2, recorded: 2, times: &[0.1], ids: &[2] }];
     let err = write_spikes_npz(&path, &pops).unwrap_err();
     assert!(matches!(err, IoError::InvalidData { .. }));
     let msg = err.to_string();

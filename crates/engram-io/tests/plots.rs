@@ -33,8 +33,8 @@ fn raster_of_small_network_is_a_png() {
     let (te, ie) = regular_spikes(80, 0.05, 0.5);
     let (ti, ii) = regular_spikes(20, 0.02, 0.5);
     let pops = [
-        PopulationSpikes { name: "exc", size: 80, times: &te, ids: &ie },
-        PopulationSpikes { name: "inh", size: 20, times: &ti, ids: &ii },
+        PopulationSpikes { name: "exc", size: 80, recorded: 80, times: &te, ids: &ie },
+        PopulationSpikes { name: "inh", size: 20, recorded: 20, times: &ti, ids: &ii },
     ];
     plot_raster(&path, &pops, 0.5, 0.01).unwrap();
     assert_png(&path, 10_000);
@@ -45,8 +45,8 @@ fn raster_with_an_empty_population_is_a_png() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("raster.png");
     let pops = [
-        PopulationSpikes { name: "silent", size: 50, times: &[], ids: &[] },
-        PopulationSpikes { name: "none", size: 0, times: &[], ids: &[] },
+        PopulationSpikes { name: "silent", size: 50, recorded: 50, times: &[], ids: &[] },
+        PopulationSpikes { name: "none", size: 0, recorded: 0, times: &[], ids: &[] },
     ];
     plot_raster(&path, &pops, 1.0, 0.005).unwrap();
     assert_png(&path, 10_000);
@@ -59,7 +59,7 @@ fn raster_is_subsampled_above_sixty_thousand_spikes() {
     // 2000 neurons x 40 spikes = 80,000 spikes.
     let (t, i) = regular_spikes(2000, 0.025, 1.0);
     assert!(t.len() > 60_000);
-    let pops = [PopulationSpikes { name: "exc", size: 2000, times: &t, ids: &i }];
+    let pops = [PopulationSpikes { name: "exc", size: 2000, recorded: 2000, times: &t, ids: &i }];
     plot_raster(&path, &pops, 1.0, 0.01).unwrap();
     assert_png(&path, 10_000);
 }

@@ -42,7 +42,7 @@ pub fn parse_model(file: &str, stem: &str, text: &str, overrides: &[String], reg
 
 /// Applies `--set KEY=VALUE` overrides to the document text. `KEY` is a dotted path;
 /// `VALUE` is read as a TOML value, and as a string when it is not one (so
-/// `tau_m=10 ms` works without shell quoting).
+/// `tau_m=10 ms` needs no TOML quotes; the shell still needs the argument quoted).
 pub fn apply_overrides(file: &str, text: &str, overrides: &[String]) -> Result<String> {
     if overrides.is_empty() {
         return Ok(text.to_string());
@@ -174,7 +174,11 @@ fn read_population(t: &mut TableReader<'_>, name: &str, registry: &dyn Registry)
                 let mut err = t.src.error(
                     span,
                     &key,
-                    format!("`{var}` is not a state variable of \"{}\" (it has {})", kind.name, known.join(", ")),
+                    if known.is_empty() {
+                        format!("\"{}\" has no state variables to initialise", kind.name)
+                    } else {
+                        format!("`{var}` is not a state variable of \"{}\" (it has {})", kind.name, known.join(", "))
+                    },
                 );
                 if let Some(c) = closest(&var, known.iter().copied()) {
                     err = err.with_help(format!("did you mean `{c}`?"));
@@ -459,10 +463,13 @@ fn read_projection(t: &mut TableReader<'_>, name: &str, model: &Model) -> Result
     let delay = match t.get("delay") {
         Some(e) => {
             let (d, _) = e.dist(&dk, &[Dim::TIME])?;
+            // Normal and log-normal delays are clipped to one step when drawn; their
+            // centre must still be a valid delay.
             let low = match d {
                 Dist::Const(v) => v,
                 Dist::Uniform { low, .. } => low,
-                _ => model.dt,
+                Dist::Normal { mean, .. } => mean,
+                Dist::LogNormal { median, .. } => median,
             };
             // Delays are whole steps; allow for rounding of values written as multiples of dt.
             if low < model.dt * (1.0 - 1e-9) {
@@ -491,6 +498,22 @@ fn fmt_ms(seconds: f64) -> String {
 }
 
 fn check_rule_feasible(t: &TableReader<'_>, rule: &Rule, n_src: u64, n_tgt: u64, same: bool) -> Result<()> {
+    let self_only = |autapses: bool, n: u64| if same && !autapses { n - 1 } else { n };
+    if let Rule::FixedIndegree { k, autapses, multapses: true } = *rule {
+        if k > 0 && self_only(autapses, n_src) == 0 {
+            return Err(t.error(format!("indegree = {k} but there is no source to draw from without autapses")));
+        }
+    }
+    if let Rule::FixedOutdegree { k, autapses, multapses: true } = *rule {
+        if k > 0 && self_only(autapses, n_tgt) == 0 {
+            return Err(t.error(format!("outdegree = {k} but there is no target to draw from without autapses")));
+        }
+    }
+    if let Rule::FixedTotalNumber { n, autapses: false, multapses: true } = *rule {
+        if n > 0 && same && n_src == 1 {
+            return Err(t.error(format!("n = {n} but the only pair is an autapse, which is excluded")));
+        }
+    }
     let (k, pool, what) = match *rule {
         Rule::FixedIndegree { k, autapses, multapses: false } => (k, n_src - u64::from(same && !autapses), "indegree"),
         Rule::FixedOutdegree { k, autapses, multapses: false } => {
@@ -586,6 +609,19 @@ fn read_record(entry: Option<Entry<'_>>, model: &Model) -> Result<Record> {
                 None => 1,
             };
             st.finish()?;
+            for v in &vars {
+                let twice = vars.iter().filter(|x| *x == v).count() > 1
+                    || state.iter().any(|r: &StateRecord| r.population == population && r.vars.contains(v));
+                if twice {
+                    return Err(el.error(
+                        &key,
+                        format!(
+                            "`{v}` of population \"{}\" is recorded twice; record it once, with all its ids",
+                            pop.name
+                        ),
+                    ));
+                }
+            }
             state.push(StateRecord { population, vars, ids, every });
         }
     }

@@ -187,7 +187,9 @@ impl<'a> Entry<'a> {
         }
         let mut t = self
             .table(key, "a quantity or a distribution table such as { dist = \"uniform\", low = ..., high = ... }")?;
-        Dist::read(&mut t, dims)
+        let dist = Dist::read(&mut t, dims)?;
+        t.finish()?;
+        Ok(dist)
     }
 }
 

@@ -161,7 +161,7 @@ fn base_unit(symbol: &str) -> Option<(f64, Dim)> {
 }
 
 fn split_prefix(symbol: &str) -> (f64, Option<&str>) {
-    const PREFIXES: [(&str, f64); 9] = [
+    const PREFIXES: [(&str, f64); 10] = [
         ("G", 1e9),
         ("M", 1e6),
         ("k", 1e3),
@@ -169,6 +169,7 @@ fn split_prefix(symbol: &str) -> (f64, Option<&str>) {
         ("m", 1e-3),
         ("u", 1e-6),
         ("µ", 1e-6),
+        ("μ", 1e-6),
         ("n", 1e-9),
         ("p", 1e-12),
     ];

@@ -110,3 +110,25 @@ pub fn no_weights(_: &Params) -> &'static [Dim] {
 pub fn si_weights(_: &Params, _: Dim) -> f64 {
     1.0
 }
+
+/// Appends the indices `i` with `fired[i] != 0`, in increasing order. Models that mark
+/// spikes in a byte mask (so their update loop has no branch) finish with this; it
+/// skips eight silent neurons at a time.
+pub fn collect_fired(fired: &[u8], spiked: &mut Vec<u32>) {
+    let mut chunks = fired.chunks_exact(8);
+    for (c, chunk) in chunks.by_ref().enumerate() {
+        if u64::from_ne_bytes(chunk.try_into().expect("chunks of 8")) != 0 {
+            for (k, &f) in chunk.iter().enumerate() {
+                if f != 0 {
+                    spiked.push((c * 8 + k) as u32);
+                }
+            }
+        }
+    }
+    let base = fired.len() - chunks.remainder().len();
+    for (k, &f) in chunks.remainder().iter().enumerate() {
+        if f != 0 {
+            spiked.push((base + k) as u32);
+        }
+    }
+}

@@ -50,6 +50,9 @@ fn check(p: &Params) -> Result<(), (&'static str, String)> {
     if p.f("rate") < 0.0 {
         return Err(("rate", "expected a rate ≥ 0".into()));
     }
+    if p.f("stop") < p.f("start") {
+        return Err(("stop", "expected stop at or after start".into()));
+    }
     Ok(())
 }
 

@@ -1,0 +1,54 @@
+"""CUBA (Brette et al. 2007, benchmark 2) in Brian2's C++ standalone mode, scaled to N
+neurons with 80 synapses per neuron: Brian2's examples/CUBA.py with p = 80 / N.
+
+    python brian2_cuba.py N THREADS BUILD_DIR
+
+Prints one JSON line: rates, spike counts, and `run_s`, Brian2's own timing of the
+simulation loop (device._last_run_time), which excludes code generation, compilation
+and network construction.
+"""
+import json
+import sys
+
+from brian2 import (NeuronGroup, SpikeMonitor, Synapses, defaultclock, device, mV, ms,
+                    prefs, run, second, set_device)
+import brian2
+
+n, threads, build_dir = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+set_device("cpp_standalone", directory=build_dir, build_on_run=False)
+prefs.devices.cpp_standalone.openmp_threads = 0 if threads == 1 else threads
+defaultclock.dt = 0.1 * ms
+
+taum, taue, taui = 20 * ms, 5 * ms, 10 * ms
+Vt, Vr, El = -50 * mV, -60 * mV, -49 * mV
+eqs = """
+dv/dt  = (ge+gi-(v-El))/taum : volt (unless refractory)
+dge/dt = -ge/taue : volt
+dgi/dt = -gi/taui : volt
+"""
+P = NeuronGroup(n, eqs, threshold="v>Vt", reset="v = Vr", refractory=5 * ms, method="exact")
+P.v = "Vr + rand() * (Vt - Vr)"
+we = (60 * 0.27 / 10) * mV
+wi = (-20 * 4.5 / 10) * mV
+n_exc = int(0.8 * n)
+p = 80.0 / n
+Ce = Synapses(P, P, on_pre="ge += we")
+Ci = Synapses(P, P, on_pre="gi += wi")
+Ce.connect(f"i<{n_exc}", p=p)
+Ci.connect(f"i>={n_exc}", p=p)
+spikes = SpikeMonitor(P)
+run(1 * second)
+device.build(directory=build_dir, compile=True, run=True)
+
+idx = spikes.i[:]
+exc_spikes = int((idx < n_exc).sum())
+inh_spikes = int((idx >= n_exc).sum())
+print(json.dumps({
+    "tool": f"brian2 {brian2.__version__} cpp_standalone",
+    "n": n,
+    "threads": threads,
+    "n_synapses": int(len(Ce) + len(Ci)),
+    "run_s": device._last_run_time,
+    "rate_exc_hz": exc_spikes / n_exc,
+    "rate_inh_hz": inh_spikes / (n - n_exc),
+}))
