@@ -636,7 +636,9 @@ impl Worker {
                 let i_ext = pops[p].current_at(step);
                 shard.scratch.clear();
                 shard.neuron.step(step, input, i_ext, &mut shard.scratch);
-                input.fill(0.0);
+                if !shard.neuron.clears_input() {
+                    input.fill(0.0);
+                }
                 shard.spikes.extend(shard.scratch.iter().map(|&i| (step, i)));
             }
         }

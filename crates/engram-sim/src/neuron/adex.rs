@@ -274,7 +274,7 @@ impl Neuron for AdEx {
         self.v.len()
     }
 
-    fn step(&mut self, _step: u64, input: &[f32], i_ext: f64, spiked: &mut Vec<u32>) {
+    fn step(&mut self, _step: u64, input: &mut [f32], i_ext: f64, spiked: &mut Vec<u32>) {
         let n = self.v.len();
         let (in_exc, in_inh) = input.split_at(n);
         let i = self.i_e + i_ext;
@@ -404,7 +404,7 @@ mod tests {
         let mut first = None;
         for step in 0..2000u64 {
             spiked.clear();
-            neuron.step(step, &[0.0, 0.0], 2e-9, &mut spiked);
+            neuron.step(step, &mut [0.0, 0.0], 2e-9, &mut spiked);
             match first {
                 None if !spiked.is_empty() => first = Some(step),
                 Some(s) if step <= s + 20 => {
@@ -423,11 +423,11 @@ mod tests {
         let mut neuron = (MODEL.build)(&p, 2, &ctx(1e-4));
         let mut spiked = Vec::new();
         // 1 µS of excitation onto neuron 0, 1 µS of inhibition onto neuron 1.
-        neuron.step(0, &[1e-6, 0.0, 0.0, 1e-6], 0.0, &mut spiked);
+        neuron.step(0, &mut [1e-6, 0.0, 0.0, 1e-6], 0.0, &mut spiked);
         let mut fired = false;
         for step in 1..100 {
             spiked.clear();
-            neuron.step(step, &[0.0; 4], 0.0, &mut spiked);
+            neuron.step(step, &mut [0.0; 4], 0.0, &mut spiked);
             fired |= spiked.contains(&0);
             for k in 0..2 {
                 assert!(neuron.get(0, k).is_finite() && neuron.get(1, k).is_finite());
@@ -444,9 +444,9 @@ mod tests {
         let p = params(&SPEC, &[]);
         let mut neuron = (MODEL.build)(&p, 1, &ctx(dt));
         let mut spiked = Vec::new();
-        neuron.step(0, &[0.0, 2e-9], 0.0, &mut spiked);
+        neuron.step(0, &mut [0.0, 2e-9], 0.0, &mut spiked);
         for k in 1..=30u32 {
-            neuron.step(k as u64, &[0.0, 0.0], 0.0, &mut spiked);
+            neuron.step(k as u64, &mut [0.0, 0.0], 0.0, &mut spiked);
             let expected = 2e-9f32 as f64 * (-(k as f64) * dt / p.f("tau_syn_inh")).exp();
             assert!((neuron.get(3, 0) - expected).abs() < 1e-12 * expected);
         }

@@ -214,7 +214,7 @@ impl Neuron for Hh {
         self.v.len()
     }
 
-    fn step(&mut self, _step: u64, input: &[f32], i_ext: f64, spiked: &mut Vec<u32>) {
+    fn step(&mut self, _step: u64, input: &mut [f32], i_ext: f64, spiked: &mut Vec<u32>) {
         let n = self.v.len();
         let (in_exc, in_inh) = input.split_at(n);
         let dt = self.dt;
@@ -282,7 +282,7 @@ mod tests {
         let steps = (1.0 / dt).round() as u64;
         let mut spiked = Vec::new();
         for step in 0..steps {
-            neuron.step(step, &[0.0, 0.0], 0.0, &mut spiked);
+            neuron.step(step, &mut [0.0, 0.0], 0.0, &mut spiked);
             if !spiked.is_empty() && step >= steps / 2 {
                 return true;
             }
@@ -356,7 +356,7 @@ mod tests {
         let mut neuron = (MODEL.build)(&p, 1, &ctx(1e-4));
         let mut spiked = Vec::new();
         for step in 0..10_000 {
-            neuron.step(step, &[0.0, 0.0], 2e-9, &mut spiked);
+            neuron.step(step, &mut [0.0, 0.0], 2e-9, &mut spiked);
             let v = neuron.get(0, 0);
             assert!((p.f("e_k")..=p.f("e_na")).contains(&v), "v = {v}");
             for var in 1..=3 {
@@ -385,10 +385,10 @@ mod tests {
         let mut spiked = Vec::new();
         // Hold both neurons below threshold, give neuron 0 6 nS excitation and neuron 1
         // 67 nS inhibition.
-        neuron.step(0, &[6e-9, 0.0, 0.0, 67e-9], -100e-12, &mut spiked);
+        neuron.step(0, &mut [6e-9, 0.0, 0.0, 67e-9], -100e-12, &mut spiked);
         let (ge0, gi0) = (neuron.get(4, 0), neuron.get(5, 1));
         for k in 1..=20u32 {
-            neuron.step(k as u64, &[0.0; 4], -100e-12, &mut spiked);
+            neuron.step(k as u64, &mut [0.0; 4], -100e-12, &mut spiked);
             let t = k as f64 * dt;
             assert!((neuron.get(4, 0) - ge0 * (-t / p.f("tau_syn_exc")).exp()).abs() < 1e-12 * ge0);
             assert!((neuron.get(5, 1) - gi0 * (-t / p.f("tau_syn_inh")).exp()).abs() < 1e-12 * gi0);

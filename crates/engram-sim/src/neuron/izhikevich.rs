@@ -234,7 +234,7 @@ impl Neuron for Izhikevich {
         self.v.len()
     }
 
-    fn step(&mut self, _step: u64, input: &[f32], i_ext: f64, spiked: &mut Vec<u32>) {
+    fn step(&mut self, _step: u64, input: &mut [f32], i_ext: f64, spiked: &mut Vec<u32>) {
         let n = self.v.len();
         let (in_exc, in_inh) = input.split_at(n);
         let current = (self.i_e + i_ext) * self.per_c_m; // A/F = V/s = mV/ms
@@ -378,14 +378,14 @@ mod tests {
         let before = neuron.get(0, 0);
         let mut spiked = Vec::new();
         let mut free = (MODEL.build)(&p, 1, &ctx(1e-4));
-        free.step(0, &[0.0, 0.0], 0.0, &mut spiked);
+        free.step(0, &mut [0.0, 0.0], 0.0, &mut spiked);
         let drift = free.get(0, 0) - before;
-        neuron.step(0, &[w, 0.0, 0.0, -w], 0.0, &mut spiked);
+        neuron.step(0, &mut [w, 0.0, 0.0, -w], 0.0, &mut spiked);
         // (To within the 0.1 ms of dynamics that follow: dv'/dv = 0.08 v + 5 ≈ -0.2/ms.)
         assert!((neuron.get(0, 0) - before - drift - 2e-3).abs() < 0.1e-3);
         assert!((neuron.get(0, 1) - before - drift + 2e-3).abs() < 0.1e-3);
         // A weight that lifts v past v_peak fires the neuron in that step.
-        neuron.step(1, &[100.0, 0.0, 0.0, 0.0], 0.0, &mut spiked);
+        neuron.step(1, &mut [100.0, 0.0, 0.0, 0.0], 0.0, &mut spiked);
         assert_eq!(spiked, [0]);
         assert!(neuron.get(0, 0) < -60e-3);
     }

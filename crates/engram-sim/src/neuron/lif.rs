@@ -190,21 +190,21 @@ impl Neuron for Lif {
         self.v.len()
     }
 
-    fn step(&mut self, _step: u64, input: &[f32], i_ext: f64, spiked: &mut Vec<u32>) {
+    fn step(&mut self, _step: u64, input: &mut [f32], i_ext: f64, spiked: &mut Vec<u32>) {
         let n = self.v.len();
-        let (in_exc, in_inh) = input.split_at(n);
+        let (in_exc, in_inh) = input.split_at_mut(n);
         let v_inf = (self.v_rest + self.resistance * (self.i_e + i_ext)) as f32;
         let (leak, v_th, v_reset, ref_steps) = (self.v_leak, self.v_th, self.v_reset, self.ref_steps);
         let [pe, pi] = self.prop;
         let [ie, ii] = &mut self.i_syn;
         let (v, refractory, fired) = (&mut self.v[..n], &mut self.refractory[..n], &mut self.fired[..n]);
-        let (ie, ii, in_exc, in_inh) = (&mut ie[..n], &mut ii[..n], &in_exc[..n], &in_inh[..n]);
+        let (ie, ii, in_exc, in_inh) = (&mut ie[..n], &mut ii[..n], &mut in_exc[..n], &mut in_inh[..n]);
         match self.kernel {
             Kernel::Exp => {
                 for i in 0..n {
                     let integrated = v[i] + (v_inf - v[i]) * leak + pe.v_from_i * ie[i] + pi.v_from_i * ii[i];
-                    ie[i] = ie[i] * pe.i_from_i + in_exc[i];
-                    ii[i] = ii[i] * pi.i_from_i + in_inh[i];
+                    ie[i] = ie[i] * pe.i_from_i + std::mem::take(&mut in_exc[i]);
+                    ii[i] = ii[i] * pi.i_from_i + std::mem::take(&mut in_inh[i]);
                     membrane(&mut v[i], &mut refractory[i], &mut fired[i], integrated, v_th, v_reset, ref_steps);
                 }
             }
@@ -220,8 +220,8 @@ impl Neuron for Lif {
                         + pi.v_from_x * xi[i];
                     ie[i] = ie[i] * pe.i_from_i + xe[i] * pe.i_from_x;
                     ii[i] = ii[i] * pi.i_from_i + xi[i] * pi.i_from_x;
-                    xe[i] = xe[i] * pe.x_from_x + in_exc[i] * pe.x_per_weight;
-                    xi[i] = xi[i] * pi.x_from_x + in_inh[i] * pi.x_per_weight;
+                    xe[i] = xe[i] * pe.x_from_x + std::mem::take(&mut in_exc[i]) * pe.x_per_weight;
+                    xi[i] = xi[i] * pi.x_from_x + std::mem::take(&mut in_inh[i]) * pi.x_per_weight;
                     membrane(&mut v[i], &mut refractory[i], &mut fired[i], integrated, v_th, v_reset, ref_steps);
                 }
             }
@@ -229,12 +229,17 @@ impl Neuron for Lif {
                 // Input arriving during the refractory period is dropped with the
                 // integration (NEST's iaf_psc_delta).
                 for i in 0..n {
-                    let integrated = v[i] + (v_inf - v[i]) * leak + in_exc[i] + in_inh[i];
+                    let integrated =
+                        v[i] + (v_inf - v[i]) * leak + std::mem::take(&mut in_exc[i]) + std::mem::take(&mut in_inh[i]);
                     membrane(&mut v[i], &mut refractory[i], &mut fired[i], integrated, v_th, v_reset, ref_steps);
                 }
             }
         }
         super::collect_fired(fired, spiked);
+    }
+
+    fn clears_input(&self) -> bool {
+        true
     }
 
     fn get(&self, var: usize, i: usize) -> f64 {

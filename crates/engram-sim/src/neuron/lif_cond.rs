@@ -142,7 +142,7 @@ impl Neuron for LifCond {
         self.v.len()
     }
 
-    fn step(&mut self, _step: u64, input: &[f32], i_ext: f64, spiked: &mut Vec<u32>) {
+    fn step(&mut self, _step: u64, input: &mut [f32], i_ext: f64, spiked: &mut Vec<u32>) {
         let n = self.v.len();
         let (in_exc, in_inh) = input.split_at(n);
         let leak = self.g_l * self.v_rest + self.i_e + i_ext;
@@ -220,10 +220,10 @@ mod tests {
         let w = 6e-9f32;
         let mut spiked = Vec::new();
         // Neuron 1 receives the weight on `exc`; nothing arrives at `inh`.
-        neuron.step(0, &[0.0, w, 0.0, 0.0], 0.0, &mut spiked);
+        neuron.step(0, &mut [0.0, w, 0.0, 0.0], 0.0, &mut spiked);
         assert_eq!(neuron.get(1, 1), w as f64);
         for k in 1..=100u32 {
-            neuron.step(k as u64, &[0.0; 4], 0.0, &mut spiked);
+            neuron.step(k as u64, &mut [0.0; 4], 0.0, &mut spiked);
             let expected = w as f64 * (-(k as f64) * dt / tau).exp();
             let g = neuron.get(1, 1);
             assert!((g - expected).abs() <= 1e-5 * expected, "step {k}: g = {g}, expected {expected}");
@@ -239,9 +239,9 @@ mod tests {
         let mut neuron = (MODEL.build)(&p, 2, &ctx(1e-4));
         let mut spiked = Vec::new();
         // Neuron 0 gets 6 nS excitation, neuron 1 67 nS inhibition (the COBA weights).
-        neuron.step(0, &[6e-9, 0.0, 0.0, 67e-9], 0.0, &mut spiked);
+        neuron.step(0, &mut [6e-9, 0.0, 0.0, 67e-9], 0.0, &mut spiked);
         for k in 1..50 {
-            neuron.step(k, &[0.0; 4], 0.0, &mut spiked);
+            neuron.step(k, &mut [0.0; 4], 0.0, &mut spiked);
         }
         let v_rest = p.f("v_rest");
         assert!(neuron.get(0, 0) > v_rest + 1e-4, "v = {}", neuron.get(0, 0));

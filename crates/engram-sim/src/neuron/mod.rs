@@ -44,7 +44,14 @@ pub trait Neuron: Send {
     /// already scaled by [`NeuronModel::weight_scale`]. `i_ext` is a current (A)
     /// injected into every neuron during this step. Local indices of the neurons that
     /// fire are appended to `spiked`, in increasing order.
-    fn step(&mut self, step: u64, input: &[f32], i_ext: f64, spiked: &mut Vec<u32>);
+    fn step(&mut self, step: u64, input: &mut [f32], i_ext: f64, spiked: &mut Vec<u32>);
+
+    /// Whether `step` sets every input value back to 0 after reading it. The engine
+    /// clears the input itself otherwise; a model that clears it in its own loop saves
+    /// a pass over the buffer each step.
+    fn clears_input(&self) -> bool {
+        false
+    }
 
     /// State variable `var` (index into the spec's `state`) of neuron `i`, in SI units.
     fn get(&self, var: usize, i: usize) -> f64;

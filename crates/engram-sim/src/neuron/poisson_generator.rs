@@ -88,7 +88,7 @@ impl Neuron for PoissonGenerator {
         self.next.len()
     }
 
-    fn step(&mut self, step: u64, _input: &[f32], _i_ext: f64, spiked: &mut Vec<u32>) {
+    fn step(&mut self, step: u64, _input: &mut [f32], _i_ext: f64, spiked: &mut Vec<u32>) {
         if step >= self.stop_step {
             return;
         }

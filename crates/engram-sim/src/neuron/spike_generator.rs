@@ -68,7 +68,7 @@ impl Neuron for SpikeGenerator {
         self.n
     }
 
-    fn step(&mut self, step: u64, _input: &[f32], _i_ext: f64, spiked: &mut Vec<u32>) {
+    fn step(&mut self, step: u64, _input: &mut [f32], _i_ext: f64, spiked: &mut Vec<u32>) {
         while let Some(&(s, id)) = self.events.get(self.cursor) {
             if s > step {
                 break;

@@ -32,12 +32,12 @@ pub fn ctx(dt: f64) -> BuildCtx {
 /// Runs `neuron` for `steps` steps without synaptic input, injecting `i_ext(step)`; returns
 /// the steps at which each neuron fired.
 pub fn run(neuron: &mut dyn Neuron, receptors: usize, steps: u64, i_ext: impl Fn(u64) -> f64) -> Vec<Vec<u64>> {
-    let input = vec![0.0f32; receptors * neuron.len()];
+    let mut input = vec![0.0f32; receptors * neuron.len()];
     let mut spikes = vec![Vec::new(); neuron.len()];
     let mut spiked = Vec::new();
     for step in 0..steps {
         spiked.clear();
-        neuron.step(step, &input, i_ext(step), &mut spiked);
+        neuron.step(step, &mut input, i_ext(step), &mut spiked);
         assert!(spiked.windows(2).all(|w| w[0] < w[1]), "spikes must be pushed in increasing order");
         for &i in &spiked {
             spikes[i as usize].push(step);
