@@ -575,27 +575,39 @@ impl Worker {
                 continue;
             }
             let (lo, hi) = (pops[proj.target].bounds[w] as u32, pops[proj.target].bounds[w + 1] as u32);
+            let owns_all = lo == 0 && hi as usize == pops[proj.target].size;
             let shard = &mut self.shards[proj.target];
             let (n, r) = (shard.n, shard.n_receptors);
             let ring = &mut shard.ring;
             let csr = &proj.csr;
-            for &(t, s) in spikes {
+            for (k, &(t, s)) in spikes.iter().enumerate() {
+                prefetch_rows(csr, spikes, k);
                 let row = csr.row_ptr[s as usize]..csr.row_ptr[s as usize + 1];
-                let targets = &csr.targets[row.clone()];
-                // Rows are sorted by target: the owned part is one contiguous run.
-                let a = row.start + targets.partition_point(|&x| x < lo);
-                let b = row.start + targets.partition_point(|&x| x < hi);
+                let (a, b) = if owns_all {
+                    (row.start, row.end)
+                } else {
+                    // Rows are sorted by target: the owned part is one contiguous run.
+                    let targets = &csr.targets[row.clone()];
+                    (row.start + targets.partition_point(|&x| x < lo), row.start + targets.partition_point(|&x| x < hi))
+                };
+                let synapses = csr.targets[a..b].iter().zip(&csr.weights[a..b]);
+                let now = t as usize % slots;
                 match &csr.delays {
                     Delays::Const(d) => {
-                        let base = (((t + *d as u64) as usize % slots) * r + proj.receptor) * n;
-                        for k in a..b {
-                            ring[base + (csr.targets[k] - lo) as usize] += csr.weights[k];
+                        let slot = (now + *d as usize) % slots;
+                        let port = &mut ring[(slot * r + proj.receptor) * n..][..n];
+                        for (&target, &weight) in synapses {
+                            port[(target - lo) as usize] += weight;
                         }
                     }
                     Delays::PerSynapse(delays) => {
-                        for k in a..b {
-                            let slot = (t + delays[k] as u64) as usize % slots;
-                            ring[(slot * r + proj.receptor) * n + (csr.targets[k] - lo) as usize] += csr.weights[k];
+                        for ((&target, &weight), &d) in synapses.zip(&delays[a..b]) {
+                            // d < slots, so one subtraction replaces a division per synapse.
+                            let mut slot = now + d as usize;
+                            if slot >= slots {
+                                slot -= slots;
+                            }
+                            ring[(slot * r + proj.receptor) * n + (target - lo) as usize] += weight;
                         }
                     }
                 }
@@ -643,4 +655,37 @@ impl Worker {
             }
         }
     }
+}
+
+/// Spikes are delivered in time order, so their rows are scattered over the synapse
+/// tables and each row starts with cache misses. Asking for the rows of spikes a few
+/// places ahead (and for their `row_ptr` entries further ahead) overlaps those misses
+/// with the work on the current row.
+#[inline(always)]
+fn prefetch_rows(csr: &Csr, spikes: &[(u64, u32)], k: usize) {
+    const ROW_AHEAD: usize = 4;
+    const PTR_AHEAD: usize = 16;
+    if let Some(&(_, s)) = spikes.get(k + PTR_AHEAD) {
+        prefetch(&csr.row_ptr[s as usize]);
+    }
+    if let Some(&(_, s)) = spikes.get(k + ROW_AHEAD) {
+        let start = csr.row_ptr[s as usize];
+        if let (Some(t), Some(w)) = (csr.targets.get(start), csr.weights.get(start)) {
+            prefetch(t);
+            prefetch(w);
+        }
+    }
+}
+
+/// A hint to bring the cache line holding `x` into the cache.
+#[inline(always)]
+fn prefetch<T>(x: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: prefetching has no effect on program state; the pointer comes from a
+    // reference and so is valid in any case.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>((x as *const T).cast::<i8>());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = x;
 }
