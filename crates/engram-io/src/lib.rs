@@ -1,6 +1,6 @@
 //! Writing the results of an engram run to disk.
 //!
-//! * [`npz`]: spikes, recorded state traces and population rates as compressed NumPy
+//! * [`npz`]: spikes, recorded state traces and population rates as NumPy
 //!   `.npz` archives, so results open directly with `numpy.load`.
 //! * [`json`]: pretty-printed JSON files (summary, metadata).
 //! * [`plot`]: PNG figures — a spike raster with population rates, and state traces.
