@@ -1,5 +1,6 @@
 //! The run directory's contents and the report printed after a run.
 
+use std::io::Write;
 use std::path::Path;
 
 use engram_io::{IoError, PopulationSpikes, RunDir, StateTrace};
@@ -143,8 +144,11 @@ fn unit_symbol(d: engram_model::Dim) -> String {
 
 /// Prints what a person wants to see after a run.
 pub fn print_report(summary: &Value, dir: &Path) {
+    // A closed stdout (`engram run ... | head`) is not an error of the run.
+    let mut out = std::io::stdout().lock();
     let f = |k: &str| summary[k].as_f64().unwrap_or(f64::NAN);
-    println!(
+    let _ = writeln!(
+        out,
         "{}: {} neurons, {} synapses; built in {:.2} s, simulated {} s in {:.2} s",
         summary["model"].as_str().unwrap_or(""),
         summary["n_neurons"],
@@ -155,7 +159,8 @@ pub fn print_report(summary: &Value, dir: &Path) {
     );
     if let Some(pops) = summary["populations"].as_object() {
         for (name, p) in pops {
-            println!(
+            let _ = writeln!(
+                out,
                 "  {:<12} {:>8} neurons  {:>9} spikes  {:>8.2} Hz  CV(ISI) {}",
                 name,
                 p["n"],
@@ -165,5 +170,5 @@ pub fn print_report(summary: &Value, dir: &Path) {
             );
         }
     }
-    println!("results in {}", dir.display());
+    let _ = writeln!(out, "results in {}", dir.display());
 }

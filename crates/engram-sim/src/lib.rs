@@ -9,6 +9,7 @@
 
 pub mod connect;
 pub mod error;
+pub mod fastmath;
 pub mod network;
 pub mod neuron;
 pub mod propagator;

@@ -205,7 +205,7 @@ impl Neuron for Lif {
                     let integrated = v[i] + (v_inf - v[i]) * leak + pe.v_from_i * ie[i] + pi.v_from_i * ii[i];
                     ie[i] = ie[i] * pe.i_from_i + std::mem::take(&mut in_exc[i]);
                     ii[i] = ii[i] * pi.i_from_i + std::mem::take(&mut in_inh[i]);
-                    membrane(&mut v[i], &mut refractory[i], &mut fired[i], integrated, v_th, v_reset, ref_steps);
+                    super::membrane(&mut v[i], &mut refractory[i], &mut fired[i], integrated, v_th, v_reset, ref_steps);
                 }
             }
             Kernel::Alpha => {
@@ -222,7 +222,7 @@ impl Neuron for Lif {
                     ii[i] = ii[i] * pi.i_from_i + xi[i] * pi.i_from_x;
                     xe[i] = xe[i] * pe.x_from_x + std::mem::take(&mut in_exc[i]) * pe.x_per_weight;
                     xi[i] = xi[i] * pi.x_from_x + std::mem::take(&mut in_inh[i]) * pi.x_per_weight;
-                    membrane(&mut v[i], &mut refractory[i], &mut fired[i], integrated, v_th, v_reset, ref_steps);
+                    super::membrane(&mut v[i], &mut refractory[i], &mut fired[i], integrated, v_th, v_reset, ref_steps);
                 }
             }
             Kernel::Delta => {
@@ -231,7 +231,7 @@ impl Neuron for Lif {
                 for i in 0..n {
                     let integrated =
                         v[i] + (v_inf - v[i]) * leak + std::mem::take(&mut in_exc[i]) + std::mem::take(&mut in_inh[i]);
-                    membrane(&mut v[i], &mut refractory[i], &mut fired[i], integrated, v_th, v_reset, ref_steps);
+                    super::membrane(&mut v[i], &mut refractory[i], &mut fired[i], integrated, v_th, v_reset, ref_steps);
                 }
             }
         }
@@ -255,26 +255,4 @@ impl Neuron for Lif {
             r => self.i_syn[r - 1][i] = (value * self.resistance) as f32,
         }
     }
-}
-
-/// Integrates unless refractory, then thresholds and resets, without branches, so the
-/// loops above vectorise; spikes are marked in `fired` and collected afterwards.
-/// Measured on CUBA at 100,000 neurons: the update took half the run time as a
-/// branching loop that pushed spikes as it went, and a third of that written so.
-#[inline(always)]
-fn membrane(
-    v: &mut f32,
-    refractory: &mut u32,
-    fired: &mut u8,
-    integrated: f32,
-    v_th: f32,
-    v_reset: f32,
-    ref_steps: u32,
-) {
-    let r = *refractory;
-    let v1 = if r == 0 { integrated } else { *v };
-    let fire = v1 >= v_th;
-    *v = if fire { v_reset } else { v1 };
-    *refractory = if fire { ref_steps } else { r.saturating_sub(1) };
-    *fired = fire as u8;
 }

@@ -22,9 +22,10 @@
 //! only from the decay of g within the step, O(dt²/tau_syn) per step). The conductances
 //! decay exactly, `g <- g exp(-dt / tau_syn)`, then the weights arriving this step are
 //! added, then the threshold is checked (NEST's order: input arriving at step k acts on V
-//! from step k + 1). V and g are stored as f32; each update is computed in f64, and with
-//! `exp_m1` so that the small factor `1 - exp(-g_tot dt / c_m)` keeps its relative
-//! accuracy at small steps.
+//! from step k + 1). V and g are stored and updated in f32; the factor
+//! `1 - exp(-g_tot dt / c_m)` comes from `fastmath::one_minus_exp_neg`, which keeps its
+//! relative accuracy (3e-7) at small steps, where `1 - exp(..)` would cancel, and lets
+//! the loop vectorise.
 //!
 //! | parameter | default | meaning |
 //! |---|---|---|
@@ -50,6 +51,7 @@
 use engram_model::{Default as D, Dim, KindSpec, ParamKind as P, ParamSpec, Params, StateSpec};
 
 use super::{conductance_weights, si_weights, BuildCtx, Neuron, NeuronModel};
+use crate::fastmath::one_minus_exp_neg;
 
 const fn q(name: &'static str, dim: Dim, v: f64, doc: &'static str) -> ParamSpec {
     ParamSpec { name, kind: P::Quantity(dim, D::Value(v)), doc }
@@ -105,6 +107,8 @@ struct LifCond {
     /// Conductances (S) of the receptors `exc`, `inh`.
     g: [Vec<f32>; 2],
     refractory: Vec<u32>,
+    /// 1 where the neuron fired in the current step (see `super::membrane`).
+    fired: Vec<u8>,
     /// `exp(-dt / tau_syn)` per receptor.
     g_decay: [f32; 2],
     /// `dt / c_m` (V/C).
@@ -125,6 +129,7 @@ fn build(p: &Params, n: usize, ctx: &BuildCtx) -> Box<dyn Neuron> {
         v: vec![v_rest as f32; n],
         g: [vec![0.0; n], vec![0.0; n]],
         refractory: vec![0; n],
+        fired: vec![0; n],
         g_decay: [(-h / p.f("tau_syn_exc")).exp() as f32, (-h / p.f("tau_syn_inh")).exp() as f32],
         dt_over_c: h / p.f("c_m"),
         g_l: p.f("g_l"),
@@ -144,30 +149,31 @@ impl Neuron for LifCond {
 
     fn step(&mut self, _step: u64, input: &mut [f32], i_ext: f64, spiked: &mut Vec<u32>) {
         let n = self.v.len();
-        let (in_exc, in_inh) = input.split_at(n);
-        let leak = self.g_l * self.v_rest + self.i_e + i_ext;
-        let [e_exc, e_inh] = self.e_rev;
+        let (in_exc, in_inh) = input.split_at_mut(n);
+        let (in_exc, in_inh) = (&mut in_exc[..n], &mut in_inh[..n]);
+        let leak = (self.g_l * self.v_rest + self.i_e + i_ext) as f32;
+        let (g_l, dt_over_c) = (self.g_l as f32, self.dt_over_c as f32);
+        let [e_exc, e_inh] = self.e_rev.map(|e| e as f32);
         let [decay_exc, decay_inh] = self.g_decay;
+        let (v_th, v_reset, ref_steps) = (self.v_th, self.v_reset, self.ref_steps);
         let [g_exc, g_inh] = &mut self.g;
+        let (g_exc, g_inh) = (&mut g_exc[..n], &mut g_inh[..n]);
+        let (v, refractory, fired) = (&mut self.v[..n], &mut self.refractory[..n], &mut self.fired[..n]);
         for i in 0..n {
-            let (ge, gi) = (g_exc[i] as f64, g_inh[i] as f64);
-            if self.refractory[i] == 0 {
-                let g_tot = self.g_l + ge + gi;
-                let v_inf = (leak + ge * e_exc + gi * e_inh) / g_tot;
-                let v = self.v[i] as f64;
-                // V + (V_inf - V)(1 - e^{-x}), with 1 - e^{-x} = -expm1(-x).
-                self.v[i] = (v - (v_inf - v) * (-g_tot * self.dt_over_c).exp_m1()) as f32;
-            } else {
-                self.refractory[i] -= 1;
-            }
-            g_exc[i] = g_exc[i] * decay_exc + in_exc[i];
-            g_inh[i] = g_inh[i] * decay_inh + in_inh[i];
-            if self.v[i] >= self.v_th {
-                self.v[i] = self.v_reset;
-                self.refractory[i] = self.ref_steps;
-                spiked.push(i as u32);
-            }
+            let (ge, gi) = (g_exc[i], g_inh[i]);
+            let g_tot = g_l + ge + gi;
+            let v_inf = (leak + ge * e_exc + gi * e_inh) / g_tot;
+            // Exponential Euler: V relaxes towards v_inf with rate g_tot / c_m over the step.
+            let integrated = v[i] + (v_inf - v[i]) * one_minus_exp_neg(g_tot * dt_over_c);
+            g_exc[i] = ge * decay_exc + std::mem::take(&mut in_exc[i]);
+            g_inh[i] = gi * decay_inh + std::mem::take(&mut in_inh[i]);
+            super::membrane(&mut v[i], &mut refractory[i], &mut fired[i], integrated, v_th, v_reset, ref_steps);
         }
+        super::collect_fired(fired, spiked);
+    }
+
+    fn clears_input(&self) -> bool {
+        true
     }
 
     fn get(&self, var: usize, i: usize) -> f64 {
