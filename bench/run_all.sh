@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# engram beside Brian2 2.9 (C++ standalone) on the CUBA and COBA benchmark networks,
+# engram beside Brian2 2.9 (C++ standalone) and NEST 3 on the CUBA and COBA networks,
 # measured in one run, written to bench/RESULTS.md. Installs Brian2 into bench/venv
-# (git-ignored). One-thread runs of both tools are pinned to core 0.
+# and NEST (git-ignored). One-thread runs of every tool are pinned to core 0.
 #   bench/run_all.sh                      # N = 4000 20000 100000, and 1,000,000 for CUBA
 #   SIZES="4000 20000" MODELS=cuba BIG= bench/run_all.sh
 set -euo pipefail
@@ -14,7 +14,8 @@ out=$here/out
 mkdir -p "$out"
 
 [ -x "$here/venv/bin/python" ] || python3 -m venv "$here/venv"
-"$here/venv/bin/pip" install -q "brian2==2.9.0" "numpy<2.3"
+"$here/venv/bin/pip" install -q "brian2==2.9.0" "numpy<2.3" nest-simulator
+nest_max=${NEST_MAX:-20000} # NEST's pairwise_bernoulli connects slowly beyond this
 (cd "$root" && cargo build --release -q -p engram-cli)
 # Current numpy is slowed by these; some machines set them for old OpenBLAS builds.
 unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE
@@ -29,10 +30,16 @@ run_one() { # model n threads
   # The same network without synapses, for the memory the synapses take.
   "$here/scaled.sh" "$model" "$n" 1 "$e-empty" "1 ms" --set projections={}
   "${pin[@]}" "$here/venv/bin/python" "$here/brian2_$model.py" "$n" "$threads" "$out/brian2-build-$model-$n-$threads" | tail -1 >"$b"
-  python3 - "$e/summary.json" "$e-empty/summary.json" "$b" "$model" "$n" "$threads" >>"$table" <<'PY'
+  local nst=$out/nest-$model-$n-$threads.json
+  echo '{}' >"$nst"
+  if [ -f "$here/nest_$model.py" ] && [ "$n" -le "$nest_max" ]; then
+    "${pin[@]}" "$here/venv/bin/python" "$here/nest_$model.py" "$n" "$threads" 2>/dev/null | tail -1 >"$nst" || true
+    [ -s "$nst" ] || echo '{}' >"$nst"
+  fi
+  python3 - "$e/summary.json" "$e-empty/summary.json" "$b" "$nst" "$model" "$n" "$threads" >>"$table" <<'PY'
 import json, sys
-e, empty, b = (json.load(open(p)) for p in sys.argv[1:4])
-model, n, threads = sys.argv[4:7]
+e, empty, b, nst = (json.load(open(p)) for p in sys.argv[1:5])
+model, n, threads = sys.argv[5:8]
 syn = e["n_synapses"]
 bps = (e["peak_rss_bytes"] - empty["peak_rss_bytes"]) / syn
 pe = e["populations"]
@@ -41,7 +48,9 @@ print(f"| {model} | {int(n):,} | {threads} | {syn:,} "
       f"| {e['build_s']:.2f} s | {b['setup_s']:.2f} s "
       f"| {e['run_s']:.3f} s | {b['run_s']:.3f} s | **{b['run_s'] / e['run_s']:.2f}** "
       f"| {mib(e['peak_rss_bytes'])} ({bps:.1f} B/syn) | {mib(b['peak_rss_bytes'])} "
-      f"| {pe['exc']['rate_hz']:.2f} / {pe['inh']['rate_hz']:.2f} | {b['rate_exc_hz']:.2f} / {b['rate_inh_hz']:.2f} |")
+      f"| {pe['exc']['rate_hz']:.2f} / {pe['inh']['rate_hz']:.2f} | {b['rate_exc_hz']:.2f} / {b['rate_inh_hz']:.2f} "
+      + (f"| {nst['build_s']:.2f} s | {nst['run_s']:.3f} s | **{nst['run_s'] / e['run_s']:.1f}** "
+         f"| {nst['rate_exc_hz']:.2f} / {nst['rate_inh_hz']:.2f} |" if nst else "| – | – | – | – |"))
 PY
   tail -1 "$table"
 }
@@ -56,7 +65,7 @@ done
 {
   echo "# Benchmarks"
   echo
-  echo "## CUBA and COBA (Brette et al. 2007, benchmarks 2 and 1), engram beside Brian2"
+  echo "## CUBA and COBA (Brette et al. 2007, benchmarks 2 and 1), engram beside Brian2 and NEST"
   echo
   echo "Measured $(date -u +%Y-%m-%d) on a $(nproc)-core $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs),"
   echo "engram $(cd "$root" && git rev-parse --short HEAD), $("$here/venv/bin/python" -c 'import brian2; print("Brian2", brian2.__version__)') C++ standalone (g++ $(g++ -dumpversion), its default -O3 -march=native),"
@@ -71,12 +80,14 @@ done
   echo "  results), code generation and compilation excluded."
   echo "- *memory*: peak RSS; for engram also (peak RSS − RSS of the same network without"
   echo "  synapses) ÷ synapses."
+  echo "- NEST $("$here/venv/bin/python" -c 'import nest; print(nest.__version__)' 2>/dev/null | tail -1) (\`bench/nest_cuba.py\`): \`iaf_psc_exp\`, pairwise_bernoulli, CUBA only, N ≤ $nest_max;"
+  echo "  its build is creating and connecting, its run \`nest.Run\`."
   echo "- *rates* exc / inh in Hz. The networks are the same model, not the same draw of"
   echo "  connectivity; engram's shortest delay is one step where Brian2's examples apply"
   echo "  spikes within the step."
   echo
-  echo "| model | N | threads | synapses | engram build | Brian2 setup | engram run | Brian2 run | Brian2 ÷ engram | engram memory | Brian2 memory | engram rates | Brian2 rates |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| model | N | threads | synapses | engram build | Brian2 setup | engram run | Brian2 run | Brian2 ÷ engram | engram memory | Brian2 memory | engram rates | Brian2 rates | NEST build | NEST run | NEST ÷ engram | NEST rates |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   cat "$table"
 } >"$here/RESULTS.md"
 cat "$here/RESULTS.md"

@@ -58,13 +58,9 @@
 //! model as an effective description of neuronal activity", J Neurophysiol 94:3637-3642;
 //! NEST `aeif_cond_exp`.
 
-use engram_model::{Default as D, Dim, KindSpec, ParamKind as P, ParamSpec, Params, StateSpec};
+use engram_model::{Dim, KindSpec, Params, StateSpec};
 
-use super::{conductance_weights, si_weights, BuildCtx, Neuron, NeuronModel};
-
-const fn q(name: &'static str, dim: Dim, v: f64, doc: &'static str) -> ParamSpec {
-    ParamSpec { name, kind: P::Quantity(dim, D::Value(v)), doc }
-}
+use super::{conductance_weights, q, si_weights, BuildCtx, Neuron, NeuronModel};
 
 static SPEC: KindSpec = KindSpec {
     name: "adex",
@@ -103,11 +99,7 @@ static SPEC: KindSpec = KindSpec {
 pub static MODEL: NeuronModel = NeuronModel { spec: &SPEC, build, weight_scale: si_weights };
 
 fn check(p: &Params) -> Result<(), (&'static str, String)> {
-    for k in ["c_m", "tau_w", "tau_syn_exc", "tau_syn_inh"] {
-        if p.f(k) <= 0.0 {
-            return Err((k, "expected a positive value".into()));
-        }
-    }
+    super::require_positive(p, &["c_m", "tau_w", "tau_syn_exc", "tau_syn_inh"])?;
     if p.f("g_l") < 0.0 {
         return Err(("g_l", "expected a conductance ≥ 0".into()));
     }

@@ -71,13 +71,9 @@
 //! R. D. Traub & R. Miles (1991), "Neuronal Networks of the Hippocampus", Cambridge
 //! University Press; Brian2 `examples/COBAHH.py`; NEST `hh_cond_exp_traub`.
 
-use engram_model::{Default as D, Dim, KindSpec, ParamKind as P, ParamSpec, Params, StateSpec};
+use engram_model::{Dim, KindSpec, Params, StateSpec};
 
-use super::{conductance_weights, si_weights, BuildCtx, Neuron, NeuronModel};
-
-const fn q(name: &'static str, dim: Dim, v: f64, doc: &'static str) -> ParamSpec {
-    ParamSpec { name, kind: P::Quantity(dim, D::Value(v)), doc }
-}
+use super::{conductance_weights, q, si_weights, BuildCtx, Neuron, NeuronModel};
 
 static SPEC: KindSpec = KindSpec {
     name: "hh",
@@ -117,11 +113,7 @@ static SPEC: KindSpec = KindSpec {
 pub static MODEL: NeuronModel = NeuronModel { spec: &SPEC, build, weight_scale: si_weights };
 
 fn check(p: &Params) -> Result<(), (&'static str, String)> {
-    for k in ["area", "c_m", "tau_syn_exc", "tau_syn_inh"] {
-        if p.f(k) <= 0.0 {
-            return Err((k, "expected a positive value".into()));
-        }
-    }
+    super::require_positive(p, &["area", "c_m", "tau_syn_exc", "tau_syn_inh"])?;
     for k in ["g_l", "g_na", "g_kd"] {
         if p.f(k) < 0.0 {
             return Err((k, "expected a conductance density ≥ 0".into()));

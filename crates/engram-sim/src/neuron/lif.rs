@@ -33,14 +33,10 @@
 //!
 //! Defaults are NEST's `iaf_psc_exp` defaults.
 
-use engram_model::{Default as D, Dim, KindSpec, ParamKind as P, ParamSpec, Params, StateSpec};
+use engram_model::{Dim, KindSpec, ParamKind as P, ParamSpec, Params, StateSpec};
 
-use super::{BuildCtx, Neuron, NeuronModel};
+use super::{q, BuildCtx, Neuron, NeuronModel};
 use crate::propagator::expm;
-
-const fn q(name: &'static str, dim: Dim, v: f64, doc: &'static str) -> ParamSpec {
-    ParamSpec { name, kind: P::Quantity(dim, D::Value(v)), doc }
-}
 
 static SPEC: KindSpec = KindSpec {
     name: "lif",
@@ -80,11 +76,7 @@ fn weight_dims(p: &Params) -> &'static [Dim] {
 }
 
 fn check(p: &Params) -> Result<(), (&'static str, String)> {
-    for k in ["tau_m", "c_m", "tau_syn_exc", "tau_syn_inh"] {
-        if p.f(k) <= 0.0 {
-            return Err((k, "expected a positive value".into()));
-        }
-    }
+    super::require_positive(p, &["tau_m", "c_m", "tau_syn_exc", "tau_syn_inh"])?;
     if p.f("t_ref") < 0.0 {
         return Err(("t_ref", "expected a refractory period ≥ 0".into()));
     }

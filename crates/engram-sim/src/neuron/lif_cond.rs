@@ -48,14 +48,10 @@
 //! References: R. Brette et al. (2007), "Simulation of networks of spiking neurons: a
 //! review of tools and strategies", J Comput Neurosci 23:349-398; NEST `iaf_cond_exp`.
 
-use engram_model::{Default as D, Dim, KindSpec, ParamKind as P, ParamSpec, Params, StateSpec};
+use engram_model::{Dim, KindSpec, Params, StateSpec};
 
-use super::{conductance_weights, si_weights, BuildCtx, Neuron, NeuronModel};
+use super::{conductance_weights, q, si_weights, BuildCtx, Neuron, NeuronModel};
 use crate::fastmath::one_minus_exp_neg;
-
-const fn q(name: &'static str, dim: Dim, v: f64, doc: &'static str) -> ParamSpec {
-    ParamSpec { name, kind: P::Quantity(dim, D::Value(v)), doc }
-}
 
 static SPEC: KindSpec = KindSpec {
     name: "lif_cond",
@@ -88,11 +84,7 @@ static SPEC: KindSpec = KindSpec {
 pub static MODEL: NeuronModel = NeuronModel { spec: &SPEC, build, weight_scale: si_weights };
 
 fn check(p: &Params) -> Result<(), (&'static str, String)> {
-    for k in ["c_m", "g_l", "tau_syn_exc", "tau_syn_inh"] {
-        if p.f(k) <= 0.0 {
-            return Err((k, "expected a positive value".into()));
-        }
-    }
+    super::require_positive(p, &["c_m", "g_l", "tau_syn_exc", "tau_syn_inh"])?;
     if p.f("t_ref") < 0.0 {
         return Err(("t_ref", "expected a refractory period ≥ 0".into()));
     }

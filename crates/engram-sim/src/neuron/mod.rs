@@ -1,7 +1,7 @@
 //! Neuron models. One file per model; each exports a `MODEL` entry, listed once in
 //! [`MODELS`]. The engine only ever talks to a model through [`Neuron`].
 
-use engram_model::{Dim, KindSpec, Params, Registry};
+use engram_model::{Default, Dim, KindSpec, ParamKind, ParamSpec, Params, Registry};
 
 pub mod adex;
 pub mod hh;
@@ -160,4 +160,17 @@ pub(crate) fn membrane(
     *v = if fire { v_reset } else { v1 };
     *refractory = if fire { ref_steps } else { r.saturating_sub(1) };
     *fired = fire as u8;
+}
+
+/// A quantity parameter with a default, for the models' parameter tables.
+pub(crate) const fn q(name: &'static str, dim: Dim, default: f64, doc: &'static str) -> ParamSpec {
+    ParamSpec { name, kind: ParamKind::Quantity(dim, Default::Value(default)), doc }
+}
+
+/// A `check` step: every parameter in `keys` must be positive.
+pub(crate) fn require_positive(p: &Params, keys: &[&'static str]) -> Result<(), (&'static str, String)> {
+    match keys.iter().find(|&&k| p.f(k) <= 0.0) {
+        Some(&k) => Err((k, "expected a positive value".into())),
+        None => Ok(()),
+    }
 }
