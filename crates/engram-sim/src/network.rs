@@ -98,6 +98,21 @@ struct Proj {
     target: usize,
     receptor: usize,
     csr: Csr,
+    /// Where each row crosses into the next worker's targets: for source `s` and
+    /// worker boundary `j` (1..W), the offset within the row, at `s * (W - 1) + j - 1`.
+    /// Found once here instead of by binary search for every spike and worker.
+    splits: Vec<u32>,
+}
+
+/// Offsets at which each row of `csr` passes the shard boundaries `bounds[1..W]`.
+fn row_splits(csr: &Csr, bounds: &[usize]) -> Vec<u32> {
+    let inner = &bounds[1..bounds.len() - 1];
+    let mut splits = Vec::with_capacity((csr.row_ptr.len() - 1) * inner.len());
+    for w in csr.row_ptr.windows(2) {
+        let row = &csr.targets[w[0]..w[1]];
+        splits.extend(inner.iter().map(|&b| row.partition_point(|&t| (t as usize) < b) as u32));
+    }
+    splits
 }
 
 /// Poisson input onto every neuron of a shard, with per-neuron streams.
@@ -221,7 +236,8 @@ impl Network {
                     let mut csr = Csr::from_pairs(connect::generate(&p.rule, &ctx), src.size);
                     let scale = (pops[p.target].model.weight_scale)(&tgt.params, p.weight_dim);
                     csr.draw_weights_delays(p, model, i, scale);
-                    Proj { source: p.source, target: p.target, receptor: p.receptor, csr }
+                    let splits = row_splits(&csr, &pops[p.target].bounds);
+                    Proj { source: p.source, target: p.target, receptor: p.receptor, csr, splits }
                 })
                 .collect()
         });
@@ -574,22 +590,19 @@ impl Worker {
             if spikes.is_empty() {
                 continue;
             }
-            let (lo, hi) = (pops[proj.target].bounds[w] as u32, pops[proj.target].bounds[w + 1] as u32);
-            let owns_all = lo == 0 && hi as usize == pops[proj.target].size;
+            let lo = pops[proj.target].bounds[w] as u32;
+            let cuts = pops[proj.target].bounds.len() - 2;
             let shard = &mut self.shards[proj.target];
             let (n, r) = (shard.n, shard.n_receptors);
             let ring = &mut shard.ring;
             let csr = &proj.csr;
             for (k, &(t, s)) in spikes.iter().enumerate() {
                 prefetch_rows(csr, spikes, k);
-                let row = csr.row_ptr[s as usize]..csr.row_ptr[s as usize + 1];
-                let (a, b) = if owns_all {
-                    (row.start, row.end)
-                } else {
-                    // Rows are sorted by target: the owned part is one contiguous run.
-                    let targets = &csr.targets[row.clone()];
-                    (row.start + targets.partition_point(|&x| x < lo), row.start + targets.partition_point(|&x| x < hi))
-                };
+                // Rows are sorted by target: the owned part is one contiguous run.
+                let (start, end) = (csr.row_ptr[s as usize], csr.row_ptr[s as usize + 1]);
+                let cut = |j: usize| start + proj.splits[s as usize * cuts + j - 1] as usize;
+                let a = if w == 0 { start } else { cut(w) };
+                let b = if w == cuts { end } else { cut(w + 1) };
                 let synapses = csr.targets[a..b].iter().zip(&csr.weights[a..b]);
                 let now = t as usize % slots;
                 match &csr.delays {
