@@ -211,8 +211,12 @@ class Network:
         progress: bool = False,
         seed: Optional[int] = None,
     ) -> Result:
-        """Validates and runs the network; see :meth:`Model.run`."""
-        return self.model().run(duration=duration, threads=threads, progress=progress, seed=seed)
+        """Validates and runs the network; see :meth:`Model.run`. ``duration`` may be
+        given here when the network was made without one."""
+        # Given as an override rather than to Model.run, so that a network made
+        # without a duration validates.
+        model = self.model(set=None if duration is None else {"simulation.duration": duration})
+        return model.run(threads=threads, progress=progress, seed=seed)
 
     def __repr__(self) -> str:
         pops = ", ".join(f"{k} ({v['n']})" for k, v in self.populations.items())
