@@ -32,9 +32,9 @@ exc = net.population("exc", 3200, **lif)
 inh = net.population("inh", 800, **lif)
 
 # Weights as voltages: we = 60 * 0.27 / 10 mV, wi = -20 * 4.5 / 10 mV (Brian2's CUBA).
-for target in (exc, inh):
-    net.connect(exc, target, rule="fixed_probability", p=0.02, weight="1.62 mV", receptor="exc")
-    net.connect(inh, target, rule="fixed_probability", p=0.02, weight="-9 mV", receptor="inh")
+for source, weight, receptor in ((exc, "1.62 mV", "exc"), (inh, "-9 mV", "inh")):
+    for target in (exc, inh):  # in the file's order: exc_exc, exc_inh, inh_exc, inh_inh
+        net.connect(source, target, rule="fixed_probability", p=0.02, weight=weight, receptor=receptor)
 
 net.record_state(exc, "v", ids=[0, 1, 2])
 print(net.to_toml())  # the model file this is; engram.Model.from_toml reads the same
