@@ -29,11 +29,6 @@ impl Model {
             engram_model::parse_model(&file, &stem, &text, &overrides, &Models).map_err(|e| model_error(py, e))?;
         Ok(Model { file, stem, text, overrides, model })
     }
-
-    /// The validated model.
-    pub fn inner(&self) -> &engram_model::Model {
-        &self.model
-    }
 }
 
 /// A TOML basic string holding `s`, for building `--set` values.

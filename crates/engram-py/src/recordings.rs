@@ -9,6 +9,7 @@ use engram_model::Model;
 use engram_sim::{Network, Recordings};
 use ndarray::Array2;
 use numpy::{PyArray1, PyArray2, PyReadonlyArray1};
+use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
@@ -63,8 +64,9 @@ pub fn to_python<'py>(
         let pop = &model.populations[st.population].name;
         let shape = (st.times.len(), st.ids.len());
         for (var, values) in st.vars.iter().zip(st.values) {
+            // The engine records times × ids values per variable; a mismatch is a bug.
             let values = Array2::from_shape_vec(shape, values)
-                .map_err(|e| bad_argument(&format!("state {pop}.{var}"), format!("inconsistent trace: {e}")))?;
+                .map_err(|e| PyRuntimeError::new_err(format!("state {pop}.{var}: inconsistent trace: {e}")))?;
             traces.append((
                 pop,
                 var,
@@ -81,6 +83,9 @@ pub fn to_python<'py>(
     Ok(out)
 }
 
+/// A float64 NumPy array.
+type Array<'py> = Bound<'py, PyArray1<f64>>;
+
 /// `rate_histogram(times, n_neurons, duration, bin)`: population rate per neuron (Hz)
 /// in bins of `bin` seconds over ``[0, duration)``, as written to ``rates.npz``.
 /// Returns ``(left_edges, rates)``, both float64.
@@ -91,7 +96,7 @@ pub fn rate_histogram<'py>(
     n_neurons: usize,
     duration: f64,
     bin: f64,
-) -> PyResult<(Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<f64>>)> {
+) -> PyResult<(Array<'py>, Array<'py>)> {
     if !(bin > 0.0 && bin.is_finite()) {
         return Err(bad_argument("bin", format!("expected a positive time, found {bin} s")));
     }
