@@ -51,6 +51,9 @@ class Model:
     @property
     def projections(self) -> List[Tuple[str, str, str]]:
         """``(name, source, target)`` per projection."""
+    @property
+    def estimate(self) -> Dict[str, int]:
+        """``neurons``, ``synapses``, ``bytes`` and ``steps`` before building."""
     def with_overrides(self, set: List[str]) -> Model:
         """This model with more overrides, validated again."""
     def run(

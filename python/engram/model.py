@@ -93,6 +93,12 @@ class Model:
         """``(name, source, target)`` of each projection, in file order."""
         return self._inner.projections
 
+    @property
+    def estimate(self) -> Dict[str, int]:
+        """Sizes before building, as ``engram check`` prints them: ``neurons``,
+        ``synapses`` (expected), ``bytes`` (expected memory) and ``steps``."""
+        return self._inner.estimate
+
     def with_overrides(self, set: Overrides) -> "Model":
         """This model with more overrides applied (validated again)."""
         return Model(self._inner.with_overrides(_overrides(set)))

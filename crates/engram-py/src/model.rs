@@ -117,6 +117,20 @@ impl Model {
         self.model.projections.iter().map(|p| (p.name.clone(), pop(p.source), pop(p.target))).collect()
     }
 
+    /// Sizes before building, as ``engram check`` prints them: a dict with ``neurons``,
+    /// ``synapses`` (expected number) and ``bytes`` (expected memory, including the
+    /// transient cost of building), and ``steps``.
+    #[getter]
+    fn estimate<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let est = engram_sim::estimate(&self.model);
+        let d = PyDict::new(py);
+        d.set_item("neurons", est.neurons)?;
+        d.set_item("synapses", est.synapses)?;
+        d.set_item("bytes", est.bytes)?;
+        d.set_item("steps", (self.model.duration / self.model.dt).round() as u64)?;
+        Ok(d)
+    }
+
     /// This model with more ``"KEY=VALUE"`` overrides applied, validated again.
     fn with_overrides(&self, py: Python<'_>, set: Vec<String>) -> PyResult<Model> {
         let mut overrides = self.overrides.clone();

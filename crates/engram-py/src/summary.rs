@@ -37,29 +37,30 @@ pub fn summary<'py>(
             Some(_) => engram_analysis::cv_isi(&rec.spikes[p].times, &rec.spikes[p].ids, pop.size),
             None => f64::NAN,
         };
+        // Keys in alphabetical order, as serde_json writes summary.json.
         let d = PyDict::new(py);
-        d.set_item("n", pop.size)?;
-        d.set_item("model", pop.kind.name)?;
-        d.set_item("spikes", spikes)?;
-        d.set_item("rate_hz", number(engram_analysis::mean_rate(spikes as usize, pop.size, duration)))?;
         d.set_item("cv_isi", number(cv))?;
+        d.set_item("model", pop.kind.name)?;
+        d.set_item("n", pop.size)?;
+        d.set_item("rate_hz", number(engram_analysis::mean_rate(spikes as usize, pop.size, duration)))?;
+        d.set_item("spikes", spikes)?;
         pops.set_item(&pop.name, d)?;
     }
     let n_syn = net.n_synapses();
     let s = PyDict::new(py);
-    s.set_item("model", &model.name)?;
-    s.set_item("engram_version", env!("CARGO_PKG_VERSION"))?;
-    s.set_item("duration_s", duration)?;
+    s.set_item("build_s", net.build_seconds())?;
+    s.set_item("bytes_per_synapse", (n_syn > 0).then(|| net.synapse_bytes() as f64 / n_syn as f64))?;
     s.set_item("dt_s", model.dt)?;
-    s.set_item("seed", model.seed)?;
-    s.set_item("threads", threads)?;
+    s.set_item("duration_s", duration)?;
+    s.set_item("engram_version", env!("CARGO_PKG_VERSION"))?;
+    s.set_item("model", &model.name)?;
     s.set_item("n_neurons", model.n_neurons())?;
     s.set_item("n_synapses", n_syn)?;
-    s.set_item("synapse_bytes", net.synapse_bytes())?;
-    s.set_item("bytes_per_synapse", (n_syn > 0).then(|| net.synapse_bytes() as f64 / n_syn as f64))?;
-    s.set_item("build_s", net.build_seconds())?;
-    s.set_item("run_s", run_s)?;
     s.set_item("peak_rss_bytes", peak_rss_bytes())?;
     s.set_item("populations", pops)?;
+    s.set_item("run_s", run_s)?;
+    s.set_item("seed", model.seed)?;
+    s.set_item("synapse_bytes", net.synapse_bytes())?;
+    s.set_item("threads", threads)?;
     Ok(s)
 }
