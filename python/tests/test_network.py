@@ -114,3 +114,68 @@ def test_duration_can_be_given_at_run_time_only():
     assert result.duration == pytest.approx(0.2)
     # 50 neurons at 100 Hz for 0.2 s: 1000 spikes expected, Poisson sd about 32.
     assert 800 < result.summary["populations"]["g"]["spikes"] < 1200
+
+
+def test_inputs_and_generators_from_python_equal_their_toml():
+    toml = """
+[simulation]
+duration = "100 ms"
+seed = 5
+
+[populations.src]
+n = 20
+model = "spike_generator"
+times = ["1 ms", "2 ms", "30 ms"]
+ids = [0, 3, 19]
+
+[populations.cells]
+n = 30
+model = "lif_cond"
+step_current = { times = ["10 ms", "60 ms"], amplitudes = ["300 pA", "0 pA"] }
+
+[[populations.cells.poisson_input]]
+rate = "2 kHz"
+weight = "3 nS"
+receptor = "exc"
+
+[[populations.cells.poisson_input]]
+rate = "500 Hz"
+weight = "4 nS"
+receptor = "inh"
+
+[projections.drive]
+source = "src"
+target = "cells"
+rule = "all_to_all"
+weight = { dist = "uniform", low = "20 nS", high = "40 nS" }
+delay = { dist = "uniform", low = "1 ms", high = "3 ms" }
+receptor = "exc"
+"""
+    net = engram.Network(duration="100 ms", seed=5, name="model")
+    src = net.population("src", 20, model="spike_generator", times=["1 ms", "2 ms", "30 ms"], ids=[0, 3, 19])
+    cells = net.population(
+        "cells",
+        30,
+        model="lif_cond",
+        step_current={"times": ["10 ms", "60 ms"], "amplitudes": ["300 pA", "0 pA"]},
+        poisson_input=[
+            {"rate": "2 kHz", "weight": "3 nS", "receptor": "exc"},
+            {"rate": "500 Hz", "weight": "4 nS", "receptor": "inh"},
+        ],
+    )
+    net.connect(
+        src,
+        cells,
+        name="drive",
+        rule="all_to_all",
+        weight={"dist": "uniform", "low": "20 nS", "high": "40 nS"},
+        delay={"dist": "uniform", "low": "1 ms", "high": "3 ms"},
+        receptor="exc",
+    )
+    a = engram.Model.from_str(toml).run(threads=1)
+    b = net.run(threads=1)
+    assert len(a.spikes("src")[0]) == 3
+    assert a.summary["populations"]["cells"]["spikes"] > 0
+    for pop in ("src", "cells"):
+        np.testing.assert_array_equal(a.spikes(pop)[0], b.spikes(pop)[0])
+        np.testing.assert_array_equal(a.spikes(pop)[1], b.spikes(pop)[1])

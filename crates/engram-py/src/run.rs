@@ -1,6 +1,6 @@
 //! Running a network from Python: GIL released, Ctrl-C honoured, optional progress.
 //!
-//! The network runs on a scoped thread while the calling thread waits for it with the
+//! The network is built and run on a scoped thread while the calling thread waits with the
 //! GIL released, waking every 50 ms to let Python run its signal handlers
 //! (`check_signals`). A KeyboardInterrupt there sets the engine's stop flag, which it
 //! reads after every epoch, so the run ends within an epoch plus 50 ms and the
@@ -24,26 +24,34 @@ const POLL: Duration = Duration::from_millis(50);
 
 /// Builds and runs `model` on `threads` workers; returns the recordings dict.
 pub fn run<'py>(py: Python<'py>, model: &Model, threads: usize, progress: bool) -> PyResult<Bound<'py, PyDict>> {
-    let mut net = py.detach(|| Network::build(model, threads)).map_err(runtime_error)?;
     let steps = (model.duration / model.dt).round() as u64;
-    let started = Instant::now();
-    drive(py, &mut net, steps, progress)?;
-    let run_s = started.elapsed().as_secs_f64();
+    let (net, run_s) = drive(py, model, threads, steps, progress)?;
     crate::recordings::to_python(py, model, &net, threads, run_s)
 }
 
-/// Runs `steps` steps of `net` on a scoped thread, checking for signals meanwhile.
-fn drive(py: Python<'_>, net: &mut Network, steps: u64, progress: bool) -> PyResult<()> {
+/// What the simulation thread hands back: the network after its run, and the
+/// wall-clock seconds of the run alone (without the build).
+type Outcome = Result<(Network, f64), SimError>;
+
+/// Builds `model` and runs it for `steps` steps on a scoped thread, checking for
+/// signals meanwhile. The build cannot be stopped part-way; a Ctrl-C during it stops
+/// the run at its first epoch.
+fn drive(py: Python<'_>, model: &Model, threads: usize, steps: u64, progress: bool) -> PyResult<(Network, f64)> {
     let stop = AtomicBool::new(false);
     let done = AtomicU64::new(0);
     let mut bar = progress.then(|| Progress::new(steps));
     std::thread::scope(|scope| {
-        let (tx, mut rx) = mpsc::channel::<Result<(), SimError>>();
+        let (tx, mut rx) = mpsc::channel::<Outcome>();
         let (stop, done) = (&stop, &done);
         scope.spawn(move || {
-            let mut report = |d: u64, _: u64| done.store(d, Ordering::Relaxed);
+            let outcome = Network::build(model, threads).and_then(|mut net| {
+                let started = Instant::now();
+                let mut report = |d: u64, _: u64| done.store(d, Ordering::Relaxed);
+                net.run(steps, &mut report, stop)?;
+                Ok((net, started.elapsed().as_secs_f64()))
+            });
             // The receiver is gone only if the waiting thread panicked; nothing to tell.
-            let _ = tx.send(net.run(steps, &mut report, stop));
+            let _ = tx.send(outcome);
         });
         loop {
             // `Receiver` is not `Sync`, so it moves into the GIL-free closure and back.
@@ -53,14 +61,16 @@ fn drive(py: Python<'_>, net: &mut Network, steps: u64, progress: bool) -> PyRes
             });
             rx = back;
             match msg {
-                Ok(result) => {
+                Ok(outcome) => {
                     if let Some(b) = &mut bar {
                         b.finish(py, done.load(Ordering::Relaxed));
                     }
-                    return result.map_err(runtime_error);
+                    return outcome.map_err(runtime_error);
                 }
-                // The run thread panicked; the scope re-raises its panic on exit.
-                Err(RecvTimeoutError::Disconnected) => return Ok(()),
+                // The simulation thread panicked; the scope re-raises its panic on exit.
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Err(pyo3::exceptions::PyRuntimeError::new_err("the simulation thread panicked"))
+                }
                 Err(RecvTimeoutError::Timeout) => {}
             }
             if let Err(interrupt) = py.check_signals() {
