@@ -11,6 +11,8 @@ Model errors raise :class:`ModelError` (a ValueError) with the file, line, colum
 and key; see ``docs/python.md``.
 """
 
+from typing import Any, Dict
+
 from ._engram import ModelError, __version__
 from ._engram import models as _models
 from .model import Model, Overrides
@@ -20,7 +22,7 @@ from .result import Result
 __all__ = ["Model", "ModelError", "Network", "Overrides", "Population", "Result", "models", "__version__"]
 
 
-def models() -> dict:
+def models() -> Dict[str, Dict[str, Any]]:
     """The neuron models engram knows: model name → dict with ``doc`` (one line),
     ``params`` (parameter names), ``state`` (state variable names) and ``receptors``."""
     return _models()
