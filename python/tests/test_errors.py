@@ -104,3 +104,9 @@ def test_runtime_failures_are_runtime_errors():
     net.connect(p, p, rule="all_to_all", weight="1 mV")
     with pytest.raises(RuntimeError, match=r"needs about .* GiB of memory \(1000000000000 synapses\)"):
         net.run()
+
+
+def test_invalid_toml_is_a_model_error_with_the_place():
+    with pytest.raises(engram.ModelError, match=r"^m.toml:2:\d+: invalid TOML") as info:
+        engram.Model.from_str('[simulation]\ndt = "0.1 ms\n', file="m.toml")
+    assert info.value.line == 2 and info.value.key is None
