@@ -128,5 +128,14 @@ class Model:
             raise ValueError(f"seed: expected an integer >= 0, found {seed!r}")
         return Result(self._inner.run(duration, seed, threads, bool(progress)))
 
+    def __reduce__(self) -> Tuple[Any, Tuple[str, str, str]]:
+        # Pickled as its text (overrides applied), so a Model can be sent to worker
+        # processes (multiprocessing, concurrent.futures) for parameter sweeps.
+        return (_from_text, (self.toml, self.name, self._inner.file))
+
     def __repr__(self) -> str:
         return repr(self._inner)
+
+
+def _from_text(text: str, name: str, file: str) -> Model:
+    return Model.from_str(text, name=name, file=file)

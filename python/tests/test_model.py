@@ -55,3 +55,13 @@ def test_models_lists_the_registry():
 
 def test_version_is_the_crates_version():
     assert engram.__version__.count(".") == 2
+
+
+def test_models_pickle_as_their_text(small):
+    import pickle
+
+    again = pickle.loads(pickle.dumps(small.with_overrides({"simulation.seed": 11})))
+    assert again.seed == 11 and again.name == "small"
+    assert again.toml == small.with_overrides({"simulation.seed": 11}).toml
+    unnamed = engram.Model.from_str(SMALL.replace('name = "small"\n', ""), name="stem")
+    assert pickle.loads(pickle.dumps(unnamed)).name == "stem"
