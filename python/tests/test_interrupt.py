@@ -20,8 +20,11 @@ from conftest import ROOT
 # CUBA for 1000 simulated seconds: minutes of work, so finishing within the timeouts
 # below means the run was interrupted, not completed.
 LONG = f"""
-import sys
+import signal
 import engram
+# As in an interactive interpreter, whatever SIGINT disposition the test runner had
+# (a background job starts with SIGINT ignored).
+signal.signal(signal.SIGINT, signal.default_int_handler)
 model = engram.Model.from_toml({str(ROOT / "examples" / "cuba.toml")!r})
 print("running", flush=True)
 model.run(duration="1000 s", threads=1)
@@ -48,6 +51,18 @@ def test_sigint_stops_a_run_in_a_subprocess_with_keyboard_interrupt():
     assert child.returncode in (-signal.SIGINT, 128 + signal.SIGINT, 1)
 
 
+@pytest.fixture(autouse=True)
+def python_handles_sigint():
+    """Python's own SIGINT handler, as in an interactive interpreter: a test runner
+    started in the background inherits SIGINT ignored, and then neither a signal nor
+    `_thread.interrupt_main` reaches Python."""
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("signals are handled on the main thread")
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 def test_interrupt_in_process_leaves_the_interpreter_usable(cuba_path, small):
     model = engram.Model.from_toml(cuba_path)
     timer = threading.Timer(0.3, _thread.interrupt_main)
@@ -66,8 +81,6 @@ def test_interrupt_in_process_leaves_the_interpreter_usable(cuba_path, small):
 
 
 def test_signal_raised_from_another_thread_interrupts_too(cuba_path):
-    if threading.current_thread() is not threading.main_thread():
-        pytest.skip("signals are handled on the main thread")
     model = engram.Model.from_toml(cuba_path)
     timer = threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT))
     timer.start()
