@@ -26,7 +26,7 @@ class Result:
 
     def __init__(self, data: Dict[str, Any]) -> None:
         self._sizes = {name: n for name, n, _ in data["populations"]}
-        self._recorded = data["recorded"]
+        self._recorded = {k: v if v is None or isinstance(v, str) else _frozen(v) for k, v in data["recorded"].items()}
         self._spikes = {k: (_frozen(t), _frozen(i)) for k, (t, i) in data["spikes"].items()}
         self._counts = {k: _frozen(c) for k, c in data["counts"].items()}
         self._state = {
@@ -66,6 +66,14 @@ class Result:
         if self._population(population) not in self._spikes:
             raise ValueError(f"population {population!r}: its spikes were not recorded")
         return self._spikes[population]
+
+    def recorded_ids(self, population: str) -> Optional[np.ndarray]:
+        """The neurons of ``population`` whose spikes were recorded: None when all
+        were, else their indices (uint32). Raises ValueError when none were."""
+        which = self._recorded[self._population(population)]
+        if which is None:
+            raise ValueError(f"population {population!r}: its spikes were not recorded")
+        return None if isinstance(which, str) else which
 
     def spike_counts(self, population: str) -> np.ndarray:
         """Spikes of all neurons of ``population`` in each step (uint32, one per step),

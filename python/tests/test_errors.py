@@ -40,7 +40,9 @@ def test_model_error_text_is_the_cli_first_line(tmp_path, monkeypatch):
 def test_a_wrong_unit_names_key_and_expectation():
     with pytest.raises(engram.ModelError) as info:
         engram.Model.from_str(SMALL.replace('tau_m = "20 ms"', 'tau_m = "20 mV"', 1), file="net.toml")
-    assert str(info.value) == 'net.toml:14:9: populations.exc.tau_m: expected a time such as "20 ms", found "20 mV" (a voltage)'
+    assert str(info.value) == (
+        'net.toml:14:9: populations.exc.tau_m: expected a time such as "20 ms", found "20 mV" (a voltage)'
+    )
     assert info.value.line == 14 and info.value.column == 9
 
 

@@ -87,7 +87,10 @@ def test_to_toml_is_the_model_file_text():
 
         doc = tomllib.loads(text)
         assert doc["populations"]["in put"] == {"n": 5, "model": "poisson_generator", "rate": "20 Hz"}
-        assert doc["record"] == {"spikes": {"a": "all"}, "state": [{"population": "a", "vars": ["v"], "ids": [0, 3], "every": "1 ms"}]}
+        assert doc["record"] == {
+            "spikes": {"a": "all"},
+            "state": [{"population": "a", "vars": ["v"], "ids": [0, 3], "every": "1 ms"}],
+        }
 
 
 def test_strings_with_quotes_and_control_characters_survive():

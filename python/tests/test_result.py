@@ -77,6 +77,11 @@ def test_rates_count_the_spikes(result):
     assert r1["exc"].sum() * 80 * 1e-3 == pytest.approx(len(result.spikes("exc")[0]))
 
 
+def test_all_neurons_are_recorded_by_default(result):
+    assert result.recorded == ["exc", "inh"]
+    assert result.recorded_ids("exc") is None
+
+
 def test_spike_counts_per_step(result):
     c = result.spike_counts("exc")
     assert c.dtype == np.uint32 and c.shape == (1000,)
@@ -90,6 +95,9 @@ def test_only_recorded_spikes_are_returned():
     net.record_spikes(a, ids=[1, 2])
     r = net.run()
     assert r.recorded == ["a"]
+    assert list(r.recorded_ids("a")) == [1, 2] and r.recorded_ids("a").dtype == np.uint32
+    with pytest.raises(ValueError, match="not recorded"):
+        r.recorded_ids("b")
     assert set(np.unique(r.spikes("a")[1])) <= {1, 2}
     with pytest.raises(ValueError, match="not recorded"):
         r.spikes("b")
