@@ -21,7 +21,7 @@ class Result:
 
     Spike times and sample times are float64 seconds, neuron ids uint32 indices
     within their population, state values float64 in SI units (V, A, S) — the
-    arrays of ``spikes.npz`` and ``state.npz``, read-only and without copies.
+    arrays of ``spikes.npz`` and ``state.npz``, read-only, and handed out without copying.
     """
 
     def __init__(self, data: Dict[str, Any]) -> None:
