@@ -1,0 +1,105 @@
+//! A run's recordings as Python objects: NumPy arrays that own their buffers.
+//!
+//! The engine's recordings are copied once out of the network (which is dropped after
+//! the run) and each vector then becomes the buffer of its NumPy array without another
+//! copy. Spike times are float64 seconds and ids uint32, as in `spikes.npz`; state
+//! traces are float64 `[n_times, n_ids]` in SI units, as in `state.npz`.
+
+use engram_model::Model;
+use engram_sim::{Network, Recordings};
+use ndarray::Array2;
+use numpy::{PyArray1, PyArray2, PyReadonlyArray1};
+use pyo3::exceptions::PyRuntimeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+
+use crate::errors::bad_argument;
+
+/// The dict `engram.Result` is made from:
+///
+/// * ``populations``: list of ``(name, size, model)``;
+/// * ``recorded``: name → None (spikes not recorded), ``"all"``, or a uint32 array of ids;
+/// * ``spikes``: name → ``(times, ids)`` for recorded populations;
+/// * ``counts``: name → uint32 array of the population's spikes in each step;
+/// * ``state``: list of ``(population, var, times, ids, values)``;
+/// * ``summary``: the fields of ``summary.json``;
+/// * ``dt``, ``duration``, ``rate_bin``: seconds.
+pub fn to_python<'py>(
+    py: Python<'py>,
+    model: &Model,
+    net: &Network,
+    threads: usize,
+    run_s: f64,
+) -> PyResult<Bound<'py, PyDict>> {
+    let out = PyDict::new(py);
+    out.set_item("summary", crate::summary::summary(py, model, net, threads, run_s)?)?;
+    let Recordings { spikes, recorded, counts_per_step, state } = net.recordings().clone();
+    let pops: Vec<(String, usize, &str)> =
+        model.populations.iter().map(|p| (p.name.clone(), p.size, p.kind.name)).collect();
+    out.set_item("populations", &pops)?;
+
+    let rec = PyDict::new(py);
+    let spk = PyDict::new(py);
+    for ((pop, which), s) in model.populations.iter().zip(recorded).zip(spikes) {
+        match which {
+            None => rec.set_item(&pop.name, py.None())?,
+            Some(None) => rec.set_item(&pop.name, "all")?,
+            Some(Some(ids)) => rec.set_item(&pop.name, PyArray1::from_vec(py, ids))?,
+        }
+        if rec.get_item(&pop.name)?.is_some_and(|v| !v.is_none()) {
+            spk.set_item(&pop.name, (PyArray1::from_vec(py, s.times), PyArray1::from_vec(py, s.ids)))?;
+        }
+    }
+    out.set_item("recorded", rec)?;
+    out.set_item("spikes", spk)?;
+
+    let counts = PyDict::new(py);
+    for (pop, c) in model.populations.iter().zip(counts_per_step) {
+        counts.set_item(&pop.name, PyArray1::from_vec(py, c))?;
+    }
+    out.set_item("counts", counts)?;
+
+    let traces = PyList::empty(py);
+    for st in state {
+        let pop = &model.populations[st.population].name;
+        let shape = (st.times.len(), st.ids.len());
+        for (var, values) in st.vars.iter().zip(st.values) {
+            // The engine records times × ids values per variable; a mismatch is a bug.
+            let values = Array2::from_shape_vec(shape, values)
+                .map_err(|e| PyRuntimeError::new_err(format!("state {pop}.{var}: inconsistent trace: {e}")))?;
+            traces.append((
+                pop,
+                var,
+                PyArray1::from_slice(py, &st.times),
+                PyArray1::from_slice(py, &st.ids),
+                PyArray2::from_owned_array(py, values),
+            ))?;
+        }
+    }
+    out.set_item("state", traces)?;
+    out.set_item("dt", model.dt)?;
+    out.set_item("duration", net.current_step() as f64 * model.dt)?;
+    out.set_item("rate_bin", model.record.rate_bin)?;
+    Ok(out)
+}
+
+/// A float64 NumPy array.
+type Array<'py> = Bound<'py, PyArray1<f64>>;
+
+/// `rate_histogram(times, n_neurons, duration, bin)`: population rate per neuron (Hz)
+/// in bins of `bin` seconds over ``[0, duration)``, as written to ``rates.npz``.
+/// Returns ``(left_edges, rates)``, both float64.
+#[pyfunction]
+pub fn rate_histogram<'py>(
+    py: Python<'py>,
+    times: PyReadonlyArray1<'py, f64>,
+    n_neurons: usize,
+    duration: f64,
+    bin: f64,
+) -> PyResult<(Array<'py>, Array<'py>)> {
+    if !(bin > 0.0 && bin.is_finite()) {
+        return Err(bad_argument("bin", format!("expected a positive time, found {bin} s")));
+    }
+    let (edges, rates) = engram_analysis::rate_histogram(times.as_slice()?, n_neurons, duration, bin);
+    Ok((PyArray1::from_vec(py, edges), PyArray1::from_vec(py, rates)))
+}
