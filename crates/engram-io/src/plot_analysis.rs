@@ -87,6 +87,7 @@ pub fn plot_matrix(path: &Path, title: &str, n: usize, values: &[f64]) -> Result
     let step = n.div_ceil(300).max(1);
     let shown: Vec<usize> = (0..n).step_by(step).collect();
     let m = shown.len();
+    let title = if step > 1 { format!("{title} (every {step}th shown)") } else { title.to_string() };
     let colour = |v: f64| -> RGBColor {
         if !v.is_finite() {
             return RGBColor(200, 200, 200);
@@ -103,7 +104,7 @@ pub fn plot_matrix(path: &Path, title: &str, n: usize, values: &[f64]) -> Result
         let root = BitMapBackend::new(path, (760, 700)).into_drawing_area();
         root.fill(&WHITE)?;
         let mut chart = ChartBuilder::on(&root)
-            .caption(title, (FONT, 22))
+            .caption(&title, (FONT, 22))
             .margin(15)
             .x_label_area_size(45)
             .y_label_area_size(60)
