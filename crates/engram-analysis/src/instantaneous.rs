@@ -119,6 +119,25 @@ pub struct InstantaneousRate {
     pub rates: Vec<Vec<f64>>,
 }
 
+impl InstantaneousRate {
+    /// Population rate per neuron in Hz: the mean over neurons at each sample (Elephant's
+    /// `pool_spike_trains=True`). Empty when there are no neurons.
+    pub fn population(&self) -> Vec<f64> {
+        let Some(first) = self.rates.first() else {
+            return Vec::new();
+        };
+        let mut mean = vec![0.0; first.len()];
+        for r in &self.rates {
+            for (m, v) in mean.iter_mut().zip(r) {
+                *m += v;
+            }
+        }
+        let n = self.rates.len() as f64;
+        mean.iter_mut().for_each(|m| *m /= n);
+        mean
+    }
+}
+
 /// Histogram bin of `t` as NumPy's `histogram` computes it for `n` equal bins over
 /// `[first, last]`: a first guess from the scaled position, corrected against the edges
 /// `first + k (last - first) / n` so rounding never puts a spike on the wrong side.
@@ -218,6 +237,15 @@ mod tests {
         assert_eq!(r.rates[0][500], k[50]);
         assert_eq!(r.rates[0][480], k[30]);
         assert_eq!(r.rates[0][440], 0.0);
+    }
+
+    #[test]
+    fn population_rate_is_the_mean_over_neurons() {
+        let st = SpikeTrains::new(vec![vec![0.5005], vec![]], 0.0, 1.0).unwrap();
+        let r = instantaneous_rate(&st, 0.001, Kernel::Exponential { tau: 0.005 }, 5.0).unwrap();
+        let pop = r.population();
+        assert_eq!(pop.len(), 1000);
+        assert_eq!(pop[500], r.rates[0][500] / 2.0);
     }
 
     #[test]

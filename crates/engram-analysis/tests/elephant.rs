@@ -36,7 +36,7 @@ fn nums(v: &Value) -> Vec<f64> {
 }
 
 fn matrix(v: &Value) -> Vec<f64> {
-    v.as_array().expect("rows").iter().flat_map(|row| nums(row)).collect()
+    v.as_array().expect("rows").iter().flat_map(nums).collect()
 }
 
 fn trains(r: &Value) -> SpikeTrains {
