@@ -16,7 +16,8 @@
 //!   [`sttc`]: spike-time tiling coefficient; [`synchrony`]: Golomb's χ.
 //! * [`distance`]: van Rossum and Victor–Purpura distances.
 //! * [`spectrum`]: Welch power spectrum and dominant frequency.
-//! * [`connectivity`]: functional links from correlations.
+//! * [`connectivity`]: functional links from correlations; [`transfer_entropy`]:
+//!   directed links.
 
 pub mod binning;
 pub mod connectivity;
@@ -30,6 +31,7 @@ pub mod spectrum;
 pub mod sttc;
 pub mod synchrony;
 pub mod train;
+pub mod transfer_entropy;
 pub mod variability;
 
 pub use binning::BinnedSpikeTrains;
@@ -43,4 +45,5 @@ pub use spectrum::{welch, Spectrum, WelchParams};
 pub use sttc::{sttc, sttc_matrix};
 pub use synchrony::golomb_chi;
 pub use train::SpikeTrains;
+pub use transfer_entropy::{transfer_entropy, transfer_entropy_matrix};
 pub use variability::{cv, cv2, fano_factors, isi as intervals, lv, lvr, LVR_R_DEFAULT};
