@@ -17,7 +17,8 @@
 //! * [`distance`]: van Rossum and Victor–Purpura distances.
 //! * [`spectrum`]: Welch power spectrum and dominant frequency.
 //! * [`connectivity`]: functional links from correlations; [`transfer_entropy`]:
-//!   directed links.
+//!   directed links; [`ntf`]: sliding-window connectivity tensors and their
+//!   non-negative CP decomposition.
 
 pub mod binning;
 pub mod connectivity;
@@ -26,6 +27,7 @@ pub mod distance;
 pub mod error;
 pub mod instantaneous;
 pub mod isi;
+pub mod ntf;
 pub mod rate;
 pub mod spectrum;
 pub mod sttc;
@@ -40,6 +42,7 @@ pub use distance::{van_rossum, van_rossum_matrix, victor_purpura, victor_purpura
 pub use error::AnalysisError;
 pub use instantaneous::{instantaneous_rate, InstantaneousRate, Kernel};
 pub use isi::cv_isi;
+pub use ntf::{connectivity_tensor, ntf_cp, CpModel, Tensor3};
 pub use rate::{firing_rates, mean_rate, rate_histogram, time_histogram};
 pub use spectrum::{welch, Spectrum, WelchParams};
 pub use sttc::{sttc, sttc_matrix};

@@ -35,6 +35,15 @@ const VAN_ROSSUM_TAU_S: f64 = 0.01;
 const VAN_ROSSUM_PAIRS: usize = 100;
 /// Histogram bins of the report's figures.
 const REPORT_BINS: usize = 50;
+/// Dynamic connectivity in the report: the most active neurons, components, rounds of
+/// multiplicative updates. 100 neurons and 3 components keep the fit well under a second
+/// and the figure readable.
+const NTF_NEURONS: usize = 100;
+const NTF_RANK: usize = 3;
+const NTF_ITERATIONS: usize = 300;
+/// Windows are a tenth of the recording but at least this long, so each holds enough
+/// 5 ms bins for a correlation; they overlap by half.
+const NTF_MIN_WINDOW_S: f64 = 0.1;
 
 /// What was read: where from, the populations with their sizes, the duration.
 struct Input {
@@ -253,7 +262,7 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
     let json_path = input.out_dir.join("analysis.json");
     engram_io::write_json(&json_path, &result).map_err(|e| Failure::Runtime(e.to_string()))?;
     if args.report {
-        write_report(&input, &for_report).map_err(|e| Failure::Runtime(e.to_string()))?;
+        write_report(&input, &trains, &for_report).map_err(|e| Failure::Runtime(e.to_string()))?;
     }
     if !args.quiet {
         print_summary(&result, &input.out_dir, args.report);
@@ -261,7 +270,48 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-fn write_report(input: &Input, reps: &[ForReport]) -> Result<(), engram_io::IoError> {
+/// Draws the non-negative tensor factorisation of the sliding-window correlations of the
+/// most active neurons of one population, when the recording holds at least 3 windows.
+fn plot_dynamic_connectivity(dir: &Path, name: &str, st: &SpikeTrains) -> Result<(), engram_io::IoError> {
+    let window = (st.duration() / 10.0).max(NTF_MIN_WINDOW_S);
+    let step = window / 2.0;
+    if st.duration() < window + 2.0 * step {
+        return Ok(());
+    }
+    let mut by_activity: Vec<usize> = (0..st.len()).filter(|&i| st.train(i).len() >= 2).collect();
+    by_activity.sort_by_key(|&i| std::cmp::Reverse(st.train(i).len()));
+    by_activity.truncate(NTF_NEURONS);
+    if by_activity.len() < 2 {
+        return Ok(());
+    }
+    by_activity.sort_unstable();
+    let path = dir.join(format!("ntf_{name}.png"));
+    let fail =
+        |e: engram_analysis::AnalysisError| engram_io::IoError::Plot { path: path.clone(), message: e.to_string() };
+    let tensor = engram_analysis::connectivity_tensor(&st.select(&by_activity), CORRELATION_BIN_S, window, step)
+        .map_err(fail)?;
+    if tensor.data.iter().all(|&v| v == 0.0) {
+        return Ok(());
+    }
+    let model = engram_analysis::ntf_cp(&tensor, NTF_RANK, NTF_ITERATIONS, 1).map_err(fail)?;
+    let factors: Vec<(Vec<f64>, Vec<f64>)> =
+        (0..model.rank()).map(|r| (model.factor(0, r), model.factor(2, r))).collect();
+    let components: Vec<engram_io::Component> = factors
+        .iter()
+        .zip(&model.weights)
+        .map(|((spatial, temporal), &weight)| engram_io::Component { weight, spatial, temporal })
+        .collect();
+    let times: Vec<f64> = (0..tensor.dims[2]).map(|w| st.t_start() + w as f64 * step + window / 2.0).collect();
+    let title = format!(
+        "{name}: non-negative CP of sliding-window correlations ({} neurons, {:.0} ms windows, fit error {:.2})",
+        by_activity.len(),
+        window * 1e3,
+        model.relative_error
+    );
+    engram_io::plot_components(&path, &title, &components, &times)
+}
+
+fn write_report(input: &Input, trains: &[SpikeTrains], reps: &[ForReport]) -> Result<(), engram_io::IoError> {
     let dir = input.out_dir.join("report");
     std::fs::create_dir_all(&dir).map_err(|e| engram_io::IoError::Fs {
         action: "create directory",
@@ -299,6 +349,9 @@ fn write_report(input: &Input, reps: &[ForReport]) -> Result<(), engram_io::IoEr
                 format!("{name}: spike-count correlation, {} ms bins, {} neurons", CORRELATION_BIN_S * 1e3, m.n);
             engram_io::plot_matrix(&dir.join(format!("correlation_{name}.png")), &title, m.n, &m.values)?;
         }
+    }
+    for (name, st) in names.iter().zip(trains) {
+        plot_dynamic_connectivity(&dir, name, st)?;
     }
     Ok(())
 }

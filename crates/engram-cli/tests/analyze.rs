@@ -147,7 +147,7 @@ fn cuba_run_end_to_end() {
         let chi = p["synchrony_chi"].as_f64().unwrap();
         assert!(chi > 0.0 && chi < 1.0, "{pop}: chi {chi}");
     }
-    for file in ["raster.png", "rates.png", "isi.png", "cv.png", "correlation_exc.png"] {
+    for file in ["raster.png", "rates.png", "isi.png", "cv.png", "correlation_exc.png", "ntf_exc.png"] {
         let len = std::fs::metadata(dir.path().join("run/report").join(file)).map(|m| m.len()).unwrap_or(0);
         assert!(len > 0, "report/{file} is missing or empty");
     }

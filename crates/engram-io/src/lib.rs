@@ -4,7 +4,8 @@
 //!   `.npz` archives, so results open directly with `numpy.load`.
 //! * [`json`]: pretty-printed JSON files (summary, metadata).
 //! * [`plot`]: PNG figures — a spike raster with population rates, and state traces.
-//! * [`plot_analysis`]: histograms and a correlation heat map for `engram analyze`.
+//! * [`plot_analysis`]: histograms, a correlation heat map and tensor-factorisation
+//!   components for `engram analyze --report`.
 //! * [`read`]: spikes read back from NPZ archives.
 //! * [`rundir`]: a run directory that appears at its final path only once complete.
 //!
@@ -22,6 +23,6 @@ pub use error::IoError;
 pub use json::write_json;
 pub use npz::{write_rates_npz, write_spikes_npz, write_state_npz, PopulationSpikes, StateTrace};
 pub use plot::{plot_raster, plot_state};
-pub use plot_analysis::{plot_histograms, plot_matrix, Series};
+pub use plot_analysis::{plot_components, plot_histograms, plot_matrix, Component, Series};
 pub use read::{read_spikes_npz, SpikeArrays};
 pub use rundir::RunDir;

@@ -1,5 +1,5 @@
-//! PNG figures of an analysis: histograms of per-neuron statistics and a correlation
-//! matrix heat map. Same bundled font and palette as [`crate::plot`].
+//! PNG figures of an analysis: histograms of per-neuron statistics, a correlation
+//! matrix heat map, and the components of a tensor factorisation. Same bundled font and palette as [`crate::plot`].
 
 use std::path::Path;
 
@@ -117,6 +117,71 @@ pub fn plot_matrix(path: &Path, title: &str, n: usize, values: &[f64]) -> Result
                 Rectangle::new([(b, a), (b + 1, a + 1)], colour(v).filled())
             })
         }))?;
+        root.present()?;
+        Ok(())
+    };
+    draw().map_err(|e| plot_error(path, e))
+}
+
+/// One component of a tensor factorisation: neuron loadings and activation over time.
+#[derive(Clone, Copy, Debug)]
+pub struct Component<'a> {
+    /// Weight (`λ`) of the component.
+    pub weight: f64,
+    /// Spatial factor, one value per neuron.
+    pub spatial: &'a [f64],
+    /// Temporal factor, one value per window.
+    pub temporal: &'a [f64],
+}
+
+/// Draws tensor-factorisation components at `path`, one row per component: neuron
+/// loadings on the left, activation against window centre time (`window_times_s`) on the
+/// right.
+pub fn plot_components(
+    path: &Path,
+    title: &str,
+    components: &[Component],
+    window_times_s: &[f64],
+) -> Result<(), IoError> {
+    if components.iter().any(|c| c.temporal.len() != window_times_s.len()) {
+        return Err(IoError::invalid(path, "every temporal factor needs one value per window time"));
+    }
+    ensure_font(path)?;
+    let rows = components.len().max(1) as u32;
+    let draw = || -> Result<(), Box<dyn std::error::Error>> {
+        let root = BitMapBackend::new(path, (1000, 60 + 220 * rows)).into_drawing_area();
+        root.fill(&WHITE)?;
+        let root = root.titled(title, (FONT, 22))?;
+        let panels = root.split_evenly((components.len().max(1), 2));
+        for (r, c) in components.iter().enumerate() {
+            let colour = PALETTE[r % PALETTE.len()];
+            let top = |v: &[f64]| v.iter().fold(0.0f64, |m, &x| m.max(x)).max(1e-12) * 1.05;
+            let n = c.spatial.len().max(1);
+            let mut left = ChartBuilder::on(&panels[2 * r])
+                .caption(format!("component {} (λ = {:.3}): neurons", r + 1, c.weight), (FONT, 16))
+                .margin(8)
+                .x_label_area_size(30)
+                .y_label_area_size(50)
+                .build_cartesian_2d(0..n, 0.0..top(c.spatial))?;
+            left.configure_mesh().disable_mesh().x_desc("neuron (rank)").draw()?;
+            left.draw_series(
+                c.spatial.iter().enumerate().map(|(i, &v)| Rectangle::new([(i, 0.0), (i + 1, v)], colour.filled())),
+            )?;
+            let (t0, t1) =
+                (window_times_s.first().copied().unwrap_or(0.0), window_times_s.last().copied().unwrap_or(1.0));
+            let t1 = if t1 > t0 { t1 } else { t0 + 1.0 };
+            let mut right = ChartBuilder::on(&panels[2 * r + 1])
+                .caption("activation over time", (FONT, 16))
+                .margin(8)
+                .x_label_area_size(30)
+                .y_label_area_size(50)
+                .build_cartesian_2d(t0..t1, 0.0..top(c.temporal))?;
+            right.configure_mesh().disable_mesh().x_desc("window centre (s)").draw()?;
+            right.draw_series(LineSeries::new(
+                window_times_s.iter().copied().zip(c.temporal.iter().copied()),
+                colour.stroke_width(2),
+            ))?;
+        }
         root.present()?;
         Ok(())
     };
