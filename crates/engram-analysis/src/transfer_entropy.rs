@@ -163,14 +163,13 @@ mod tests {
             c[x[t + 1] as usize][x[t] as usize][y[t] as usize] += 1.0;
         }
         let mut te = 0.0;
-        for a in 0..2 {
-            for b in 0..2 {
-                for d in 0..2 {
-                    let j = c[a][b][d];
+        for ca in &c {
+            for (b, cab) in ca.iter().enumerate() {
+                for (d, &j) in cab.iter().enumerate() {
                     if j > 0.0 {
                         let n_bd = c[0][b][d] + c[1][b][d];
-                        let n_ab: f64 = c[a][b].iter().sum();
-                        let n_b: f64 = (0..2).map(|a| c[a][b].iter().sum::<f64>()).sum();
+                        let n_ab: f64 = cab.iter().sum();
+                        let n_b: f64 = c[0][b].iter().chain(&c[1][b]).sum();
                         te += j / n as f64 * ((j / n_bd) / (n_ab / n_b)).log2();
                     }
                 }
