@@ -152,3 +152,40 @@ fn cuba_run_end_to_end() {
         assert!(len > 0, "report/{file} is missing or empty");
     }
 }
+
+#[test]
+fn run_directory_without_its_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = dir.path().join("run");
+    std::fs::create_dir(&run).unwrap();
+    let out = engram(&["analyze", "run"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(first_error_line(&out), "error: cannot open run/spikes.npz: No such file or directory (os error 2)");
+    npz(&run, "spikes.npz", &[0.1], &[0]);
+    std::fs::write(run.join("summary.json"), "{").unwrap();
+    let out = engram(&["analyze", "run"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        first_error_line(&out).starts_with("error: run/summary.json: not valid JSON: "),
+        "{}",
+        first_error_line(&out)
+    );
+}
+
+#[test]
+fn silent_population_gives_nulls_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = dir.path().join("run");
+    std::fs::create_dir(&run).unwrap();
+    let pop = PopulationSpikes { name: "exc", size: 10, recorded: 10, times: &[], ids: &[] };
+    write_spikes_npz(&run.join("spikes.npz"), &[pop]).unwrap();
+    std::fs::write(run.join("summary.json"), r#"{"duration_s": 0.5, "populations": {"exc": {"n": 10}}}"#).unwrap();
+    let out = engram(&["analyze", "run", "--report", "--quiet"], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let exc = &read_json(&run.join("analysis.json"))["populations"]["exc"];
+    assert_eq!(exc["rate_hz"], 0.0);
+    for key in ["cv", "fano", "correlation", "synchrony_chi", "dominant_frequency_hz", "van_rossum"] {
+        assert!(exc[key].is_null(), "{key} = {}", exc[key]);
+    }
+    assert!(exc["notes"].as_array().unwrap().len() >= 6);
+}
