@@ -53,7 +53,7 @@ impl BinnedSpikeTrains {
         if n_bins == 0 {
             return Err(AnalysisError::param(
                 "bin_size",
-                format!("{bin_size} s is longer than the {} s window", trains.duration()),
+                format!("{bin_size} s is longer than the {} s recording", trains.duration()),
             ));
         }
         if n_bins > u32::MAX as usize {

@@ -173,7 +173,7 @@ pub fn instantaneous_rate(
     if n == 0 {
         return Err(AnalysisError::param(
             "sampling_period",
-            format!("{sampling_period} s is longer than the {} s window", trains.duration()),
+            format!("{sampling_period} s is longer than the {} s recording", trains.duration()),
         ));
     }
     let first = trains.t_start();

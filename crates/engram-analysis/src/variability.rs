@@ -13,7 +13,7 @@
 
 use rayon::prelude::*;
 
-use crate::binning::BinnedSpikeTrains;
+use crate::binning::{bin_index, BinnedSpikeTrains};
 use crate::error::{positive, AnalysisError};
 use crate::train::SpikeTrains;
 
@@ -94,14 +94,14 @@ pub fn finite_mean(values: &[f64]) -> (f64, usize) {
 /// only); at least two must fit in the recording.
 pub fn fano_factors(trains: &SpikeTrains, window: f64) -> Result<Vec<f64>, AnalysisError> {
     positive("window", window)?;
-    let binned = BinnedSpikeTrains::new(trains, window)?;
-    let n = binned.n_bins();
-    if n < 2 {
+    if bin_index(trains.duration() / window) < 2 {
         return Err(AnalysisError::param(
             "window",
             format!("{window} s leaves fewer than 2 windows in {} s", trains.duration()),
         ));
     }
+    let binned = BinnedSpikeTrains::new(trains, window)?;
+    let n = binned.n_bins();
     Ok((0..binned.n_neurons())
         .into_par_iter()
         .map(|i| {
