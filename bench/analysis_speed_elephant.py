@@ -11,7 +11,8 @@ rate, CV and LV of every neuron; Fano factor over 100 ms windows per neuron (Ele
 The Fano factor is timed two ways: Elephant's `fanofactor` over `time_slice`s (on 200
 neurons, scaled to all: one neo object per window and neuron is very slow) and
 Elephant's `BinnedSpikeTrain` with NumPy's var/mean per row (what a user with many
-neurons would write). The total uses the faster. Prints one line per step.
+neurons would write). The total uses the faster. Prints one line per step, then each population's mean values beside those in
+RUN_DIR/analysis/analysis.json (written by bench/analysis_speed.sh) when present.
 """
 import json
 import sys
@@ -59,11 +60,12 @@ def load():
 
 
 pops = timed("load", load)
+values = {}
 for name, sts in pops.items():
-    timed("rates", lambda: [statistics.mean_firing_rate(st) for st in sts])
+    rates = timed("rates", lambda: [statistics.mean_firing_rate(st) for st in sts])
     isis = timed("isi", lambda: [statistics.isi(st) for st in sts])
-    timed("cv", lambda: [statistics.cv(i.magnitude) for i in isis if len(i) >= 2])
-    timed("lv", lambda: [statistics.lv(i, with_nan=True) for i in isis])
+    cvs = timed("cv", lambda: [statistics.cv(i.magnitude) for i in isis if len(i) >= 2])
+    lvs = timed("lv", lambda: [statistics.lv(i, with_nan=True) for i in isis])
     w = 0.1
     n_win = int(duration / w)
     sub = sts[:FANO_SUBSET]
@@ -77,13 +79,30 @@ for name, sts in pops.items():
         with np.errstate(invalid="ignore", divide="ignore"):
             return c.var(axis=1) / m
 
-    timed("fano_binned", fano_binned)
+    fanos = timed("fano_binned", fano_binned)
     active = [st for st in sts if len(st) > 0][:1000]
-    timed("correlation", lambda: corr.correlation_coefficient(BinnedSpikeTrain(active, bin_size=5 * pq.ms)))
-    pairs = [(active[2 * k], active[2 * k + 1]) for k in range(min(100, len(active) // 2))]
-    timed("van_rossum", lambda: [dissim.van_rossum_distance([a, b], time_constant=10 * pq.ms) for a, b in pairs])
+    cc = timed("correlation", lambda: corr.correlation_coefficient(BinnedSpikeTrain(active, bin_size=5 * pq.ms)))
+    all_active = [st for st in sts if len(st) > 0]
+    pairs = [(all_active[2 * k], all_active[2 * k + 1]) for k in range(min(100, len(all_active) // 2))]
+    vr = timed("van_rossum", lambda: [dissim.van_rossum_distance([a, b], time_constant=10 * pq.ms)[0, 1] for a, b in pairs])
+    values[name] = {
+        "rate_hz": float(np.mean([r.rescale("Hz").magnitude for r in rates])),
+        "cv": float(np.mean(cvs)),
+        "lv": float(np.nanmean(lvs)),
+        "fano": float(np.nanmean(fanos)),
+        "correlation": float(np.nanmean(cc[np.triu_indices_from(cc, 1)])),
+        "van_rossum": float(np.mean(vr)),
+    }
 
 for k, v in timings.items():
     print(f"{k:12s} {v:8.2f} s" + (f"  (scaled from {FANO_SUBSET} neurons per population)" if k == "fano_slices" else ""))
 total = sum(timings.values()) - max(timings["fano_slices"], timings["fano_binned"])
 print(f"{'total':12s} {total:8.2f} s  (with the faster Fano)")
+try:
+    ours = json.load(open(f"{run}/analysis/analysis.json"))["populations"]
+except OSError:
+    ours = {}
+for name, v in values.items():
+    for k, x in v.items():
+        e = ours.get(name, {}).get(k)
+        print(f"{name:6s} {k:12s} Elephant {x:.12g}   engram {e if e is None else format(e, '.12g')}")

@@ -26,10 +26,12 @@ use crate::train::SpikeTrains;
 fn summed_kernel(a: &[f64], b: &[f64], tau: f64) -> f64 {
     let mut total = 0.0;
     // Spikes of b at or before each a_i.
+    // `acc` restarts from the first spike of b, never decayed from an arbitrary origin:
+    // exp(±t/τ) from 0 would overflow for t > 709 τ (7 s at τ = 10 ms) and give 0 · ∞.
     let (mut acc, mut last, mut k) = (0.0, 0.0, 0);
     for &t in a {
         while k < b.len() && b[k] <= t {
-            acc = acc * (-(b[k] - last) / tau).exp() + 1.0;
+            acc = if k == 0 { 1.0 } else { acc * (-(b[k] - last) / tau).exp() + 1.0 };
             last = b[k];
             k += 1;
         }
@@ -41,7 +43,7 @@ fn summed_kernel(a: &[f64], b: &[f64], tau: f64) -> f64 {
     let (mut acc, mut last, mut k) = (0.0, 0.0, b.len());
     for &t in a.iter().rev() {
         while k > 0 && b[k - 1] > t {
-            acc = acc * (-(last - b[k - 1]) / tau).exp() + 1.0;
+            acc = if k == b.len() { 1.0 } else { acc * (-(last - b[k - 1]) / tau).exp() + 1.0 };
             last = b[k - 1];
             k -= 1;
         }
@@ -56,7 +58,12 @@ fn summed_kernel(a: &[f64], b: &[f64], tau: f64) -> f64 {
 /// the [module docs](self)).
 pub fn van_rossum(a: &[f64], b: &[f64], tau: f64) -> f64 {
     let d2 = summed_kernel(a, a, tau) + summed_kernel(b, b, tau) - 2.0 * summed_kernel(a, b, tau);
-    d2.max(0.0).sqrt()
+    // Not `max(0.0)`, which would turn a NaN into a plausible 0.
+    if d2 < 0.0 {
+        0.0
+    } else {
+        d2.sqrt()
+    }
 }
 
 /// Victor–Purpura distance between two sorted trains with shift cost `q` per second
@@ -132,6 +139,17 @@ mod tests {
         // Two single spikes Δ apart: D² = 2 - 2 exp(-Δ/τ).
         let d = van_rossum(&[0.3], &[0.31], 0.01);
         assert!((d * d - (2.0 - 2.0 * (-1.0f64).exp())).abs() < 1e-14);
+    }
+
+    #[test]
+    fn issue9_van_rossum_of_late_spikes_does_not_overflow() {
+        // Spikes after 709 τ once made the recursion start from exp(t/τ) = ∞ and the
+        // distance 0 (found on a 10 s run with τ = 10 ms).
+        let d = van_rossum(&[9.5, 10.0], &[10.01], 0.01);
+        let direct = summed_kernel_direct(&[9.5, 10.0], &[9.5, 10.0], 0.01) + 1.0
+            - 2.0 * summed_kernel_direct(&[9.5, 10.0], &[10.01], 0.01);
+        assert!((d * d - direct).abs() < 1e-12, "{d}");
+        assert!(d > 1.0);
     }
 
     #[test]
