@@ -1,4 +1,7 @@
-//! Firing rates.
+//! Firing rates: per neuron, per population, and binned over time.
+
+use crate::binning::BinnedSpikeTrains;
+use crate::train::SpikeTrains;
 
 /// Relative tolerance (in bins) used when deciding bin counts and bin membership.
 /// Spike times and durations are sums of float time steps, so a value meant to be an
@@ -15,6 +18,21 @@ pub fn mean_rate(n_spikes: usize, n_neurons: usize, duration_s: f64) -> f64 {
         return f64::NAN;
     }
     n_spikes as f64 / (n_neurons as f64 * duration_s)
+}
+
+/// Firing rate of every neuron in Hz: its spike count over the window's duration, as
+/// Elephant's `mean_firing_rate` with the train's own `t_start`/`t_stop`.
+pub fn firing_rates(trains: &SpikeTrains) -> Vec<f64> {
+    let duration = trains.duration();
+    trains.trains().iter().map(|t| t.len() as f64 / duration).collect()
+}
+
+/// Population rate per neuron in each bin, in Hz: summed counts over
+/// `n_neurons * bin_size`, as Elephant's `time_histogram(..., output='rate')`. The bins
+/// follow [`BinnedSpikeTrains`]' convention (whole bins only).
+pub fn time_histogram(binned: &BinnedSpikeTrains) -> Vec<f64> {
+    let scale = 1.0 / (binned.n_neurons() as f64 * binned.bin_size());
+    binned.population_counts().into_iter().map(|c| c * scale).collect()
 }
 
 /// Population rate per neuron over time, in Hz.
@@ -64,6 +82,17 @@ pub fn rate_histogram(times: &[f64], n_neurons: usize, duration_s: f64, bin_s: f
 mod tests {
     use super::*;
     use approx::assert_abs_diff_eq;
+
+    #[test]
+    fn per_neuron_rates_and_time_histogram() {
+        let st = SpikeTrains::new(vec![vec![0.1, 0.2, 1.5], vec![], vec![1.9]], 0.0, 2.0).unwrap();
+        assert_eq!(firing_rates(&st), vec![1.5, 0.0, 0.5]);
+        let binned = BinnedSpikeTrains::new(&st, 1.0).unwrap();
+        // Bin [0, 1): 2 spikes over 3 neurons x 1 s; bin [1, 2): 2 spikes.
+        let h = time_histogram(&binned);
+        assert_abs_diff_eq!(h[0], 2.0 / 3.0, epsilon = 1e-15);
+        assert_abs_diff_eq!(h[1], 2.0 / 3.0, epsilon = 1e-15);
+    }
 
     #[test]
     fn mean_rate_closed_form() {

@@ -1,4 +1,4 @@
-//! The `engram` command line: `engram run` and `engram check`.
+//! The `engram` command line: `engram run`, `engram check` and `engram analyze`.
 //!
 //! Flags live in [`Cli`]; each command is one module. Errors are reported here, once:
 //! model errors with the quoted source (exit 2), runtime failures with the population
@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+mod analyze;
 mod check;
 mod output;
 mod run;
@@ -28,6 +29,29 @@ pub enum Command {
     Run(RunArgs),
     /// Validate a model and print its size without running it.
     Check(ModelArgs),
+    /// Spike-train statistics of a run directory or an NPZ spike file, into analysis.json.
+    Analyze(AnalyzeArgs),
+}
+
+/// Arguments of `engram analyze`.
+#[derive(Args, Debug)]
+pub struct AnalyzeArgs {
+    /// A run directory (spikes.npz and summary.json) or an NPZ file with `{pop}_times`
+    /// and `{pop}_ids` arrays.
+    pub input: PathBuf,
+    /// Directory for analysis.json and the report (default: the run directory, or the
+    /// NPZ file's directory).
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+    /// Also draw PNG figures into OUT/report/.
+    #[arg(long)]
+    pub report: bool,
+    /// Recorded time, e.g. "10 s" (default: summary.json's, or the last spike's time).
+    #[arg(long)]
+    pub duration: Option<String>,
+    /// No summary on stdout.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// Arguments naming a model and overrides of its keys.
@@ -98,6 +122,7 @@ pub fn main(cli: Cli) -> i32 {
     let result = match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Check(args) => check::check(&args),
+        Command::Analyze(args) => analyze::analyze(&args),
     };
     match result {
         Ok(()) => 0,

@@ -48,6 +48,15 @@ pub enum IoError {
         /// drawing backend.
         message: String,
     },
+    /// A file being read is not what it should be: not an archive, a missing or
+    /// mistyped array, mismatched lengths.
+    #[error("{}: {message}", path.display())]
+    Corrupt {
+        /// The file read.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
     /// The data handed in is inconsistent (mismatched lengths, clashing names, …).
     #[error("invalid data for {}: {message}", path.display())]
     InvalidData {

@@ -16,7 +16,7 @@ use crate::IoError;
 
 /// Family name the bundled font is registered under; plotters' default family, so
 /// every text style that does not name a font uses it.
-const FONT: &str = "sans-serif";
+pub(crate) const FONT: &str = "sans-serif";
 static FONT_BYTES: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
 
 /// Size of the raster figure in pixels.
@@ -39,7 +39,7 @@ const Y_LABEL_AREA: u32 = 80;
 /// Population colours in order: the first (conventionally excitatory) blue, the second
 /// (inhibitory) red, then the remaining Tableau-10 colours, which stay distinguishable
 /// on white and for the common colour-vision deficiencies.
-const PALETTE: [RGBColor; 10] = [
+pub(crate) const PALETTE: [RGBColor; 10] = [
     RGBColor(31, 119, 180),
     RGBColor(214, 39, 40),
     RGBColor(44, 160, 44),
@@ -55,7 +55,7 @@ const PALETTE: [RGBColor; 10] = [
 type DrawResult = Result<(), Box<dyn Error>>;
 
 /// Registers the bundled font with plotters exactly once per process.
-fn ensure_font(path: &Path) -> Result<(), IoError> {
+pub(crate) fn ensure_font(path: &Path) -> Result<(), IoError> {
     static REGISTERED: OnceLock<bool> = OnceLock::new();
     let ok = *REGISTERED.get_or_init(|| plotters::style::register_font(FONT, FontStyle::Normal, FONT_BYTES).is_ok());
     if ok {
@@ -68,7 +68,7 @@ fn ensure_font(path: &Path) -> Result<(), IoError> {
     }
 }
 
-fn plot_error(path: &Path, e: Box<dyn Error>) -> IoError {
+pub(crate) fn plot_error(path: &Path, e: Box<dyn Error>) -> IoError {
     IoError::Plot { path: path.to_path_buf(), message: e.to_string() }
 }
 
