@@ -63,8 +63,6 @@ done
 [ -n "$big" ] && run_one cuba "$big" 2
 
 {
-  echo "# Benchmarks"
-  echo
   echo "## CUBA and COBA (Brette et al. 2007, benchmarks 2 and 1), engram beside Brian2 and NEST"
   echo
   echo "Measured $(date -u +%Y-%m-%d) on a $(nproc)-core $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs),"
@@ -89,5 +87,19 @@ done
   echo "| model | N | threads | synapses | engram build | Brian2 setup | engram run | Brian2 run | Brian2 ÷ engram | engram memory | Brian2 memory | engram rates | Brian2 rates | NEST build | NEST run | NEST ÷ engram | NEST rates |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   cat "$table"
-} >"$here/RESULTS.md"
-cat "$here/RESULTS.md"
+} >"$out/simulation.md"
+# RESULTS.md keeps other sections (analysis, ...); this script owns the one between
+# its markers.
+python3 - "$here/RESULTS.md" "$out/simulation.md" <<'PY'
+import os, sys
+path, section = sys.argv[1], open(sys.argv[2]).read()
+start, end = "<!-- run_all.sh: start -->", "<!-- run_all.sh: end -->"
+text = open(path).read() if os.path.exists(path) else "# Benchmarks\n\n"
+block = f"{start}\n{section}{end}\n"
+if start in text and end in text:
+    text = text[:text.index(start)] + block + text[text.index(end) + len(end) + 1:]
+else:
+    text = text.rstrip("\n") + "\n\n" + block
+open(path, "w").write(text)
+PY
+cat "$out/simulation.md"
