@@ -12,6 +12,7 @@ use crate::units::Dim;
 /// |---|---|---|
 /// | `"uniform"` | `low`, `high` | uniform on [low, high) |
 /// | `"normal"` | `mean`, `std` | normal, clipped to the sign of the mean (values of the other sign become 0) |
+/// | `"normal"` | `mean`, `std`, `low` and/or `high` | normal truncated to [low, high] by redrawing (NEST's `redraw`) |
 /// | `"lognormal"` | `median`, `sigma` | `median · exp(sigma · N(0, 1))`, `sigma` a plain number |
 #[derive(Clone, Debug, PartialEq)]
 pub enum Dist {
@@ -31,6 +32,18 @@ pub enum Dist {
         /// Standard deviation.
         std: f64,
     },
+    /// Normal truncated to `[low, high]`: draws outside are redrawn (NEST's `nest.math.redraw`),
+    /// so the density inside keeps its shape instead of piling up at a bound.
+    TruncatedNormal {
+        /// Mean of the untruncated normal.
+        mean: f64,
+        /// Standard deviation of the untruncated normal.
+        std: f64,
+        /// Smallest value (`-inf` when unbounded).
+        low: f64,
+        /// Largest value (`inf` when unbounded).
+        high: f64,
+    },
     /// Log-normal: `median · exp(sigma · z)` with `z` standard normal.
     LogNormal {
         /// Median (the exponential of the underlying normal's mean), with a unit.
@@ -48,7 +61,7 @@ impl Dist {
         match *self {
             Dist::Const(v) => v,
             Dist::Uniform { low, high } => 0.5 * (low + high),
-            Dist::Normal { mean, .. } => mean,
+            Dist::Normal { mean, .. } | Dist::TruncatedNormal { mean, .. } => mean,
             Dist::LogNormal { median, sigma } => median * (0.5 * sigma * sigma).exp(),
         }
     }
@@ -60,8 +73,22 @@ impl Dist {
             Dist::Uniform { low, high } => (low, high),
             Dist::Normal { mean, .. } if mean >= 0.0 => (0.0, f64::INFINITY),
             Dist::Normal { .. } => (f64::NEG_INFINITY, 0.0),
+            Dist::TruncatedNormal { low, high, .. } => (low, high),
             Dist::LogNormal { median, .. } if median >= 0.0 => (0.0, f64::INFINITY),
             Dist::LogNormal { .. } => (f64::NEG_INFINITY, 0.0),
+        }
+    }
+
+    /// The largest value a draw reaches in practice: the upper bound, or eight standard
+    /// deviations above the mean (probability below 1e-15 per draw) for unbounded tails.
+    /// Used to size buffers, such as the ring buffer for the longest delay.
+    pub fn practical_max(&self) -> f64 {
+        match *self {
+            Dist::Normal { mean, std } | Dist::TruncatedNormal { mean, std, .. } => {
+                self.bounds().1.min(mean + 8.0 * std)
+            }
+            Dist::LogNormal { median, sigma } if median >= 0.0 => median * (8.0 * sigma).exp(),
+            _ => self.bounds().1,
         }
     }
 
@@ -95,7 +122,27 @@ impl Dist {
                 if std < 0.0 {
                     return Err(t.error("normal distribution needs std ≥ 0"));
                 }
-                (Dist::Normal { mean, std }, d)
+                let bound = |t: &mut TableReader<'_>, k: &'static str| -> Result<Option<f64>> {
+                    match t.get(k) {
+                        Some(e) => Ok(Some(e.quantity_of(&t.key_path(k), &[d])?.0)),
+                        None => Ok(None),
+                    }
+                };
+                let (low, high) = (bound(t, "low")?, bound(t, "high")?);
+                if low.is_none() && high.is_none() {
+                    (Dist::Normal { mean, std }, d)
+                } else {
+                    let (low, high) = (low.unwrap_or(f64::NEG_INFINITY), high.unwrap_or(f64::INFINITY));
+                    // Redrawing needs the interval to hold a fair share of the mass; within
+                    // two standard deviations of the mean it holds at least 2 %.
+                    if !(low < high && low <= mean + 2.0 * std && high >= mean - 2.0 * std) {
+                        return Err(t.error(format!(
+                            "truncated normal needs low < high and the interval [low, high] within two standard \
+                             deviations of the mean, found [{low}, {high}] for mean {mean} and std {std} (SI units)"
+                        )));
+                    }
+                    (Dist::TruncatedNormal { mean, std, low, high }, d)
+                }
             }
             "lognormal" => {
                 let (median, d) = q(t, "median", dims)?;

@@ -464,11 +464,18 @@ fn read_projection(t: &mut TableReader<'_>, name: &str, model: &Model) -> Result
         Some(e) => {
             let (d, _) = e.dist(&dk, &[Dim::TIME])?;
             // Normal and log-normal delays are clipped to one step when drawn; their
-            // centre must still be a valid delay.
+            // centre (or a truncated normal's lower bound) must still be a valid delay.
             let low = match d {
                 Dist::Const(v) => v,
                 Dist::Uniform { low, .. } => low,
                 Dist::Normal { mean, .. } => mean,
+                Dist::TruncatedNormal { mean, low, .. } => {
+                    if low.is_finite() {
+                        low
+                    } else {
+                        mean
+                    }
+                }
                 Dist::LogNormal { median, .. } => median,
             };
             // Delays are whole steps; allow for rounding of values written as multiples of dt.

@@ -22,13 +22,12 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use engram_model::Model;
-use rand::Rng;
-use rand_distr::Exp1;
 
 use crate::connect::{self, Csr, Delays, RuleCtx};
 use crate::error::SimError;
 use crate::neuron::{self, BuildCtx, Neuron, NeuronModel};
 use crate::record::{PopulationSpikes, Recordings, StateTraces};
+use crate::poisson_input::PoissonIn;
 use crate::rng::{stream, Purpose, Stream};
 
 /// Sizes of a network before it is built.
@@ -57,7 +56,7 @@ pub fn estimate(model: &Model) -> Estimate {
     let max_delay = model
         .projections
         .iter()
-        .map(|p| model.delay_steps(p.delay.bounds().1.min(u16::MAX as f64 * model.dt)) as f64)
+        .map(|p| model.delay_steps(p.delay.practical_max().min(u16::MAX as f64 * model.dt)) as f64)
         .fold(1.0, f64::max);
     bytes += neurons * (64.0 + 8.0 * max_delay);
     Estimate { neurons: neurons as u64, synapses: synapses as u64, bytes: bytes as u64 }
@@ -112,17 +111,6 @@ fn row_splits(csr: &Csr, bounds: &[usize]) -> Vec<u32> {
         splits.extend(inner.iter().map(|&b| row.partition_point(|&t| (t as usize) < b) as u32));
     }
     splits
-}
-
-/// Poisson input onto every neuron of a shard, with per-neuron streams.
-struct PoissonIn {
-    receptor: usize,
-    weight: f32,
-    /// Mean number of events per step.
-    per_step: f64,
-    /// Time of each neuron's next event, in steps.
-    next: Vec<f64>,
-    rngs: Vec<Stream>,
 }
 
 struct Shard {
@@ -265,28 +253,11 @@ impl Network {
                             .iter()
                             .enumerate()
                             .map(|(k, pin)| {
-                                let mut rngs: Vec<Stream> = (lo..hi)
+                                let rngs: Vec<Stream> = (lo..hi)
                                     .map(|i| stream(model.seed, Purpose::PoissonInput, (pi * 64 + k) as u64, i as u64))
                                     .collect();
-                                let per_step = pin.rate * dt;
-                                let next = rngs
-                                    .iter_mut()
-                                    .map(|r| {
-                                        if per_step > 0.0 {
-                                            r.sample::<f64, _>(Exp1) / per_step
-                                        } else {
-                                            f64::INFINITY
-                                        }
-                                    })
-                                    .collect();
                                 let scale = (info.model.weight_scale)(&p.params, pin.weight_dim);
-                                PoissonIn {
-                                    receptor: pin.receptor,
-                                    weight: (pin.weight * scale) as f32,
-                                    per_step,
-                                    next,
-                                    rngs,
-                                }
+                                PoissonIn::new(pin.receptor, (pin.weight * scale) as f32, pin.rate * dt, rngs)
                             })
                             .collect();
                         Shard {
@@ -821,14 +792,7 @@ impl Worker {
                 let block = shard.n_receptors * shard.n;
                 let input = &mut shard.ring[slot * block..(slot + 1) * block];
                 for pin in &mut shard.poisson {
-                    let port = &mut input[pin.receptor * shard.n..(pin.receptor + 1) * shard.n];
-                    let horizon = (step + 1) as f64;
-                    for (i, next) in pin.next.iter_mut().enumerate() {
-                        while *next < horizon {
-                            port[i] += pin.weight;
-                            *next += pin.rngs[i].sample::<f64, _>(Exp1) / pin.per_step;
-                        }
-                    }
+                    pin.add(step, &mut input[pin.receptor * shard.n..(pin.receptor + 1) * shard.n]);
                 }
                 let i_ext = pops[p].current_at(step);
                 shard.scratch.clear();

@@ -178,6 +178,9 @@ pub struct Csr {
 impl Csr {
     /// Sorts pairs into rows by source (stable) with each row sorted by target.
     pub fn from_pairs(pairs: Pairs, n_src: usize) -> Csr {
+        // Pairs drawn in target order (most rules draw per block of targets) land in
+        // their rows already sorted by the stable sort below.
+        let sorted_by_target = pairs.tgt.windows(2).all(|w| w[0] <= w[1]);
         let mut row_ptr = vec![0usize; n_src + 1];
         for &s in &pairs.src {
             row_ptr[s as usize + 1] += 1;
@@ -192,8 +195,10 @@ impl Csr {
             fill[s as usize] += 1;
         }
         drop(pairs);
-        let mut rows = split_rows_mut(&mut targets, &row_ptr);
-        rows.par_iter_mut().for_each(|r| r.sort_unstable());
+        if !sorted_by_target {
+            let mut rows = split_rows_mut(&mut targets, &row_ptr);
+            rows.par_iter_mut().for_each(|r| r.sort_unstable());
+        }
         Csr { row_ptr, targets, weights: Vec::new(), delays: Delays::Const(1) }
     }
 
@@ -273,6 +278,14 @@ pub fn draw(dist: &Dist, rng: &mut Stream) -> f64 {
                 x.min(0.0)
             }
         }
+        Dist::TruncatedNormal { mean, std, low, high } => loop {
+            // The parser checked that [low, high] holds at least 2 % of the mass.
+            let z: f64 = rng.sample(StandardNormal);
+            let x = mean + std * z;
+            if (low..=high).contains(&x) {
+                break x;
+            }
+        },
         Dist::LogNormal { median, sigma } => {
             let z: f64 = rng.sample(StandardNormal);
             median * (sigma * z).exp()
