@@ -6,6 +6,8 @@ use std::sync::atomic::AtomicBool;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use engram_model::parse_model;
 use engram_sim::neuron::{self, BuildCtx};
+use engram_sim::poisson_input::PoissonIn;
+use engram_sim::rng::{stream, Purpose};
 use engram_sim::{Models, Network};
 
 /// One step of 100,000 `lif` neurons with exponential synapses (CUBA's parameters).
@@ -75,5 +77,26 @@ fn spike_delivery(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, neuron_update, spike_delivery);
+/// Poisson input onto 10,000 neurons for one step, sparse (λ = 0.1 events per step),
+/// dense (λ = 2, the Potjans–Diesmann background) and very dense (λ = 20).
+fn poisson_input(c: &mut Criterion) {
+    let n = 10_000;
+    let mut group = c.benchmark_group("poisson_input");
+    group.throughput(Throughput::Elements(n as u64));
+    for lambda in [0.1, 2.0, 20.0] {
+        let rngs = (0..n).map(|i| stream(1, Purpose::PoissonInput, 0, i)).collect();
+        let mut input = PoissonIn::new(0, 1.0, lambda, rngs);
+        let mut port = vec![0.0f32; n as usize];
+        group.bench_function(BenchmarkId::new("per_step", lambda), |b| {
+            let mut step = 0;
+            b.iter(|| {
+                input.add(step, &mut port);
+                step += 1;
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, neuron_update, spike_delivery, poisson_input);
 criterion_main!(benches);

@@ -12,7 +12,7 @@ pub mod error;
 pub mod fastmath;
 pub mod network;
 pub mod neuron;
-mod poisson_input;
+pub mod poisson_input;
 pub mod propagator;
 pub mod record;
 pub mod rng;

@@ -26,8 +26,8 @@ use engram_model::Model;
 use crate::connect::{self, Csr, Delays, RuleCtx};
 use crate::error::SimError;
 use crate::neuron::{self, BuildCtx, Neuron, NeuronModel};
-use crate::record::{PopulationSpikes, Recordings, StateTraces};
 use crate::poisson_input::PoissonIn;
+use crate::record::{PopulationSpikes, Recordings, StateTraces};
 use crate::rng::{stream, Purpose, Stream};
 
 /// Sizes of a network before it is built.
@@ -746,10 +746,10 @@ impl Worker {
                 let cut = |j: usize| start + proj.splits[s as usize * cuts + j - 1] as usize;
                 let a = if w == 0 { start } else { cut(w) };
                 let b = if w == cuts { end } else { cut(w + 1) };
-                let synapses = csr.targets[a..b].iter().zip(&csr.weights[a..b]);
                 let now = t as usize % slots;
                 match &csr.delays {
                     Delays::Const(d) => {
+                        let synapses = csr.targets[a..b].iter().zip(&csr.weights[a..b]);
                         let slot = (now + *d as usize) % slots;
                         let port = &mut ring[(slot * r + proj.receptor) * n..][..n];
                         for (&target, &weight) in synapses {
@@ -757,13 +757,26 @@ impl Worker {
                         }
                     }
                     Delays::PerSynapse(delays) => {
-                        for ((&target, &weight), &d) in synapses.zip(&delays[a..b]) {
-                            // d < slots, so one subtraction replaces a division per synapse.
+                        let (targets, weights, delays) = (&csr.targets[a..b], &csr.weights[a..b], &delays[a..b]);
+                        // d < slots, so one subtraction replaces a division per synapse.
+                        let index = |target: u32, d: u16| {
                             let mut slot = now + d as usize;
                             if slot >= slots {
                                 slot -= slots;
                             }
-                            ring[(slot * r + proj.receptor) * n + (target - lo) as usize] += weight;
+                            (slot * r + proj.receptor) * n + (target - lo) as usize
+                        };
+                        // With delays that differ, consecutive synapses write to unrelated
+                        // places in a ring that outgrows the caches (40 MB for the full
+                        // Potjans-Diesmann circuit), so the writes a few synapses ahead are
+                        // prefetched. This halves delivery time there (bench/RESULTS.md).
+                        const AHEAD: usize = 16;
+                        let m = targets.len();
+                        for i in 0..m {
+                            if i + AHEAD < m {
+                                prefetch(&ring[index(targets[i + AHEAD], delays[i + AHEAD])]);
+                            }
+                            ring[index(targets[i], delays[i])] += weights[i];
                         }
                     }
                 }
