@@ -82,7 +82,7 @@ fn spike_delivery(c: &mut Criterion) {
 fn poisson_input(c: &mut Criterion) {
     let n = 10_000;
     let mut group = c.benchmark_group("poisson_input");
-    group.throughput(Throughput::Elements(n as u64));
+    group.throughput(Throughput::Elements(n));
     for lambda in [0.1, 2.0, 20.0] {
         let rngs = (0..n).map(|i| stream(1, Purpose::PoissonInput, 0, i)).collect();
         let mut input = PoissonIn::new(0, 1.0, lambda, rngs);

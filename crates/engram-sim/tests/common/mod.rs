@@ -6,6 +6,7 @@ use engram_model::{parse_model, Model};
 use engram_sim::{Models, Network};
 
 /// Parses a model written in a test; panics with the model error if it is invalid.
+#[allow(dead_code)] // not every test file writes its model
 pub fn model(text: &str) -> Model {
     parse_model("test.toml", "test", text, &[], &Models).unwrap_or_else(|e| panic!("{e}"))
 }
