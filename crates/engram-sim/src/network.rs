@@ -28,6 +28,7 @@ use rand_distr::Exp1;
 use crate::connect::{self, Csr, Delays, RuleCtx};
 use crate::error::SimError;
 use crate::neuron::{self, BuildCtx, Neuron, NeuronModel};
+use crate::plasticity::{monitor::WeightMonitor, Delivery, Plastic, WorkerTraces};
 use crate::record::{PopulationSpikes, Recordings, StateTraces};
 use crate::rng::{stream, Purpose, Stream};
 
@@ -101,6 +102,8 @@ struct Proj {
     /// worker boundary `j` (1..W), the offset within the row, at `s * (W - 1) + j - 1`.
     /// Found once here instead of by binary search for every spike and worker.
     splits: Vec<u32>,
+    /// Rule, live weights and transposed index of a plastic projection.
+    plastic: Option<Plastic>,
 }
 
 /// Offsets at which each row of `csr` passes the shard boundaries `bounds[1..W]`.
@@ -149,6 +152,8 @@ struct OwnedIds {
 
 struct Worker {
     shards: Vec<Shard>,
+    /// Per projection: this worker's traces when the projection is plastic.
+    traces: Vec<Option<WorkerTraces>>,
     monitors: Vec<OwnedIds>,
     /// Per monitor: samples in order (sample, var, owned id).
     samples: Vec<Vec<f64>>,
@@ -172,6 +177,7 @@ pub struct Network {
     n_synapses: u64,
     synapse_bytes: u64,
     build_s: f64,
+    weight_monitors: Vec<WeightMonitor>,
 }
 
 impl Network {
@@ -236,7 +242,8 @@ impl Network {
                     let scale = (pops[p.target].model.weight_scale)(&tgt.params, p.weight_dim);
                     csr.draw_weights_delays(p, model, i, scale);
                     let splits = row_splits(&csr, &pops[p.target].bounds);
-                    Proj { source: p.source, target: p.target, receptor: p.receptor, csr, splits }
+                    let plastic = Plastic::build(p, &csr, tgt.size, scale, dt);
+                    Proj { source: p.source, target: p.target, receptor: p.receptor, csr, splits, plastic }
                 })
                 .collect()
         });
@@ -300,6 +307,13 @@ impl Network {
                         }
                     })
                     .collect(),
+                traces: projections
+                    .iter()
+                    .map(|p| {
+                        let b = &pops[p.target].bounds;
+                        p.plastic.as_ref().map(|pl| pl.worker_traces(pops[p.source].size, b[w + 1] - b[w]))
+                    })
+                    .collect(),
                 monitors: Vec::new(),
                 samples: Vec::new(),
             })
@@ -323,7 +337,14 @@ impl Network {
             recorded: vec![None; pops.len()],
             counts_per_step: vec![Vec::new(); pops.len()],
             state: Vec::new(),
+            weights: Vec::new(),
         };
+        let mut weight_monitors = Vec::new();
+        for r in &model.record.weights {
+            let (monitor, traces) = WeightMonitor::new(r, model, &projections[r.projection].csr)?;
+            weight_monitors.push(monitor);
+            recordings.weights.push(traces);
+        }
         let mut spike_mask = vec![None; pops.len()];
         for r in &model.record.spikes {
             recordings.recorded[r.population] = Some(r.ids.clone());
@@ -370,7 +391,8 @@ impl Network {
         }
 
         let n_synapses = projections.iter().map(|p| p.csr.len() as u64).sum();
-        let synapse_bytes = projections.iter().map(|p| p.csr.bytes() as u64).sum();
+        let synapse_bytes =
+            projections.iter().map(|p| (p.csr.bytes() + p.plastic.as_ref().map_or(0, Plastic::bytes)) as u64).sum();
         Ok(Network {
             dt,
             step: 0,
@@ -386,6 +408,7 @@ impl Network {
             n_synapses,
             synapse_bytes,
             build_s: start.elapsed().as_secs_f64(),
+            weight_monitors,
         })
     }
 
@@ -437,7 +460,22 @@ impl Network {
         let pool = Arc::clone(&self.pool);
         let result = pool.install(|| self.run_epochs(steps, progress, stop));
         self.collect_state();
+        self.finish_plasticity();
         result
+    }
+
+    /// Takes the end-of-run weight snapshots and copies the live weights of plastic
+    /// projections back into their CSR tables (what [`Network::synapses`] shows).
+    fn finish_plasticity(&mut self) {
+        for (m, rec) in self.weight_monitors.iter_mut().zip(&mut self.recordings.weights) {
+            let plastic = self.projections[m.projection].plastic.as_ref().expect("monitors are on plastic projections");
+            m.finish(self.step, self.dt, plastic, rec);
+        }
+        for proj in &mut self.projections {
+            if let Some(pl) = &proj.plastic {
+                pl.weights.copy_to(&mut proj.csr.weights);
+            }
+        }
     }
 
     fn run_epochs(
@@ -464,6 +502,7 @@ impl Network {
             }
             self.step += m;
             self.collect_spikes(t0, m);
+            sample_weights(&mut self.weight_monitors, &mut self.recordings, &self.projections, self.step, self.dt);
             if self.step >= next_check {
                 self.check_finite()?;
                 next_check = self.step + 100;
@@ -489,7 +528,20 @@ impl Network {
         stop: &AtomicBool,
     ) -> Result<(), SimError> {
         let start = end - steps;
-        let Network { pops, projections, workers, pending, slots, recordings, spike_mask, dt, epoch, step, .. } = self;
+        let Network {
+            pops,
+            projections,
+            workers,
+            pending,
+            slots,
+            recordings,
+            spike_mask,
+            dt,
+            epoch,
+            step,
+            weight_monitors,
+            ..
+        } = self;
         let (pops, projections, slots, dt, epoch_len) = (&*pops, &*projections, *slots, *dt, *epoch);
         let n_pops = pops.len();
         let shared_pending = RwLock::new(std::mem::take(pending));
@@ -583,6 +635,7 @@ impl Network {
                 }
                 worker0.shards.iter_mut().for_each(|s| s.spikes.clear());
                 t += m;
+                sample_weights(weight_monitors, recordings, projections, t, dt);
                 if check {
                     failed = worker0.check_finite(0, pops, t, dt).err().or(failed);
                     next_check = t + 100;
@@ -680,6 +733,14 @@ fn merge_epoch(lists: &[&[(u64, u32)]], bounds: &[usize], t0: u64, m: u64, out: 
     }
 }
 
+/// Takes the weight samples due at step `t`.
+fn sample_weights(monitors: &mut [WeightMonitor], rec: &mut Recordings, projections: &[Proj], t: u64, dt: f64) {
+    for (m, out) in monitors.iter_mut().zip(&mut rec.weights) {
+        let plastic = projections[m.projection].plastic.as_ref().expect("monitors are on plastic projections");
+        m.sample(t, dt, plastic, out);
+    }
+}
+
 /// Counts population `p`'s spikes of the epoch per step and records those monitored.
 fn record_epoch(
     rec: &mut Recordings,
@@ -757,7 +818,30 @@ impl Worker {
 
     /// Adds the weights of the pending spikes into the ring buffers of owned targets.
     fn deliver(&mut self, w: usize, pops: &[PopInfo], projections: &[Proj], pending: &[Vec<(u64, u32)>], slots: usize) {
-        for proj in projections {
+        for (pi, proj) in projections.iter().enumerate() {
+            if let (Some(plastic), Some(traces)) = (&proj.plastic, &mut self.traces[pi]) {
+                let bounds = &pops[proj.target].bounds;
+                let shard = &mut self.shards[proj.target];
+                plastic.deliver(
+                    traces,
+                    Delivery {
+                        csr: &proj.csr,
+                        splits: &proj.splits,
+                        worker: w,
+                        cuts: bounds.len() - 2,
+                        lo: bounds[w] as u32,
+                        hi: bounds[w + 1] as u32,
+                        pre: &pending[proj.source],
+                        post: &pending[proj.target],
+                        ring: &mut shard.ring,
+                        n: shard.n,
+                        n_receptors: shard.n_receptors,
+                        receptor: proj.receptor,
+                        slots,
+                    },
+                );
+                continue;
+            }
             let spikes = &pending[proj.source];
             if spikes.is_empty() {
                 continue;
