@@ -948,7 +948,7 @@ fn prefetch_rows(csr: &Csr, spikes: &[(u64, u32)], k: usize) {
 
 /// A hint to bring the cache line holding `x` into the cache.
 #[inline(always)]
-fn prefetch<T>(x: &T) {
+pub(crate) fn prefetch<T>(x: &T) {
     #[cfg(target_arch = "x86_64")]
     // SAFETY: prefetching has no effect on program state; the pointer comes from a
     // reference and so is valid in any case.

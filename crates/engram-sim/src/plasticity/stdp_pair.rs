@@ -50,7 +50,7 @@
 
 use engram_model::{Default as D, Dim, ParamKind as P, ParamSpec, Params, PlasticitySpec, WeightParamSpec};
 
-use super::trace::{Decay, Trace};
+use super::trace::{Decay, TimeConstant, Trace};
 use super::TraceRule;
 
 /// The rule's entry for the parser.
@@ -114,8 +114,8 @@ enum Dependence {
 /// Pair STDP with its parameters in the engine's units (weights scaled, times in steps).
 #[derive(Clone, Debug)]
 pub struct StdpPair {
-    decay_plus: Decay,
-    decay_minus: Decay,
+    tau_plus: TimeConstant,
+    tau_minus: TimeConstant,
     /// `A_plus (w_max − w_min)` and `A_minus (w_max − w_min)`, in engine weight units.
     step_plus: f64,
     step_minus: f64,
@@ -136,8 +136,8 @@ impl StdpPair {
             _ => Dependence::Additive,
         };
         StdpPair {
-            decay_plus: Decay::new(p.f("tau_plus"), dt),
-            decay_minus: Decay::new(p.f("tau_minus"), dt),
+            tau_plus: TimeConstant::new(p.f("tau_plus"), dt),
+            tau_minus: TimeConstant::new(p.f("tau_minus"), dt),
             step_plus: p.f("A_plus") * (w_max - w_min),
             step_minus: p.f("A_minus") * (w_max - w_min),
             w_min,
@@ -159,39 +159,60 @@ impl StdpPair {
         }
     }
 
-    fn spiked(&self, trace: &mut Trace, t: u64, decay: &Decay) {
+    fn spiked(&self, trace: &mut Trace, d: &Decay) {
         if self.nearest {
-            trace.reset(t, 1.0);
+            trace.reset(d, 1.0);
         } else {
-            trace.add(t, decay, 1.0);
+            trace.add(d, 1.0);
         }
     }
+}
+
+/// The decays of `tau_plus` and `tau_minus` at one step.
+#[derive(Clone, Copy, Debug)]
+pub struct Now {
+    plus: Decay,
+    minus: Decay,
 }
 
 impl TraceRule for StdpPair {
     type Pre = Trace;
     type Post = Trace;
+    type Now = Now;
+
+    fn now(&self, steps: u64) -> Now {
+        Now { plus: self.tau_plus.decay(steps), minus: self.tau_minus.decay(steps) }
+    }
+
+    fn rebase_steps(&self) -> u64 {
+        self.tau_plus.rebase_steps().min(self.tau_minus.rebase_steps())
+    }
+
+    fn rebase(&self, pre: &mut [Trace], post: &mut [Trace], now: &Now) {
+        pre.iter_mut().for_each(|x| x.rebase(&now.plus));
+        post.iter_mut().for_each(|x| x.rebase(&now.minus));
+    }
 
     #[inline(always)]
-    fn on_pre(&self, w: f32, _pre: &Trace, post: &Trace, t: u64) -> f32 {
+    fn on_pre(&self, w: f32, _pre: &Trace, post: &Trace, now: &Now) -> f32 {
         let w = w as f64;
-        let depression = self.step_minus * self.factors(w).1 * post.at(t, &self.decay_minus);
+        let depression = self.step_minus * self.factors(w).1 * post.at(&now.minus);
         (w - depression).clamp(self.w_min, self.w_max) as f32
     }
 
-    fn pre_spiked(&self, pre: &mut Trace, t: u64) {
-        self.spiked(pre, t, &self.decay_plus);
+    fn pre_spiked(&self, pre: &mut Trace, now: &Now) {
+        self.spiked(pre, &now.plus);
     }
 
     #[inline(always)]
-    fn on_post(&self, w: f32, pre: &Trace, _post: &Trace, t: u64) -> f32 {
+    fn on_post(&self, w: f32, pre: &Trace, _post: &Trace, now: &Now) -> f32 {
         let w = w as f64;
-        let potentiation = self.step_plus * self.factors(w).0 * pre.at(t, &self.decay_plus);
+        let potentiation = self.step_plus * self.factors(w).0 * pre.at(&now.plus);
         (w + potentiation).clamp(self.w_min, self.w_max) as f32
     }
 
-    fn post_spiked(&self, post: &mut Trace, t: u64) {
-        self.spiked(post, t, &self.decay_minus);
+    fn post_spiked(&self, post: &mut Trace, now: &Now) {
+        self.spiked(post, &now.minus);
     }
 }
 
@@ -228,12 +249,13 @@ mod tests {
             // Same step: the presynaptic spike is handled first.
             events.sort_by_key(|&(t, is_pre)| (t, !is_pre));
             for (t, is_pre) in events {
+                let now = rule.now(t);
                 if is_pre {
-                    w = rule.on_pre(w, &pre, &post, t);
-                    rule.pre_spiked(&mut pre, t);
+                    w = rule.on_pre(w, &pre, &post, &now);
+                    rule.pre_spiked(&mut pre, &now);
                 } else {
-                    w = rule.on_post(w, &pre, &post, t);
-                    rule.post_spiked(&mut post, t);
+                    w = rule.on_post(w, &pre, &post, &now);
+                    rule.post_spiked(&mut post, &now);
                 }
             }
             let s = delta as f64 * dt;
@@ -246,12 +268,13 @@ mod tests {
     #[test]
     fn multiplicative_updates_vanish_at_the_bounds() {
         let rule = StdpPair::new(&params(&[], &[("weight_dependence", "multiplicative")]), 1.0, 1e-4);
+        let now = rule.now(0);
         let mut near = Trace::default();
-        near.add(0, &rule.decay_plus, 1.0);
-        assert_eq!(rule.on_pre(0.0, &near, &near, 0), 0.0);
-        assert_eq!(rule.on_post(1.0, &near, &near, 0), 1.0);
+        near.add(&now.plus, 1.0);
+        assert_eq!(rule.on_pre(0.0, &near, &near, &now), 0.0);
+        assert_eq!(rule.on_post(1.0, &near, &near, &now), 1.0);
         // Halfway, the update is half the additive one.
-        let w = rule.on_post(0.5, &near, &near, 0);
+        let w = rule.on_post(0.5, &near, &near, &now);
         assert!((w as f64 - (0.5 + 0.5 * 0.01)).abs() < 1e-7);
     }
 
@@ -262,12 +285,12 @@ mod tests {
         let nn = StdpPair::new(&params(&[], &[("pairing", "nearest")]), 1.0, 1e-4);
         let (mut a, mut b) = (Trace::default(), Trace::default());
         for t in [0, 10] {
-            all.pre_spiked(&mut a, t);
-            nn.pre_spiked(&mut b, t);
+            all.pre_spiked(&mut a, &all.now(t));
+            nn.pre_spiked(&mut b, &nn.now(t));
         }
         let post = Trace::default();
-        let gain_all = all.on_post(0.5, &a, &post, 10) - 0.5;
-        let gain_nn = nn.on_post(0.5, &b, &post, 10) - 0.5;
+        let gain_all = all.on_post(0.5, &a, &post, &all.now(10)) - 0.5;
+        let gain_nn = nn.on_post(0.5, &b, &post, &nn.now(10)) - 0.5;
         let first = (-10.0 * 1e-4 / 20e-3f64).exp();
         assert!((gain_all as f64 - 0.01 * (1.0 + first)).abs() < 1e-7);
         assert!((gain_nn as f64 - 0.01).abs() < 1e-7);

@@ -1,62 +1,77 @@
-//! Spike traces updated lazily: a trace is stored with the step of its last update
-//! and decayed to the time it is read, so between spikes it costs nothing.
+//! Spike traces that cost nothing between spikes.
+//!
+//! A trace `x(t)` that jumps at spikes and decays as `e^{−t/τ}` in between is stored as
+//! `a` with `x(t) = a · e^{−(t − t_ref)/τ}`, where `t_ref` is a reference step shared by
+//! all neurons of a projection. Reading or bumping any neuron's trace at step `t` then
+//! needs the one factor `e^{−(t − t_ref)/τ}`, computed once per spike rather than once
+//! per synapse, and no per-neuron time of last update. Every so often (see [`Frame`])
+//! the reference moves forward and all `a` are rescaled, so they stay far from overflow.
+//! The rescaling happens at spike steps that every worker sees, so it does not make the
+//! results depend on the number of threads.
 
-/// `exp(-k dt / tau)` for whole numbers of steps `k`, from a table for the first
-/// steps (where almost all intervals between spikes fall) and from `exp` beyond.
-/// Table entries are computed with `exp` too, so both paths give the same values.
-#[derive(Clone, Debug)]
+/// The decay of one trace time constant at the current step, relative to the reference.
+#[derive(Clone, Copy, Debug)]
 pub struct Decay {
-    table: Vec<f64>,
-    steps_per_tau: f64,
+    /// `e^{−(t − t_ref)/τ}`: multiplies a stored value to give the trace at `t`.
+    pub factor: f64,
+    /// `e^{(t − t_ref)/τ}`: multiplies a jump at `t` to store it.
+    pub inverse: f64,
 }
 
-/// Steps covered by the table: 16 time constants of 20 ms at dt = 0.1 ms.
-const TABLE_LEN: usize = 4096;
+/// A time constant in steps, with the decays it gives.
+#[derive(Clone, Copy, Debug)]
+pub struct TimeConstant {
+    /// `dt / τ`.
+    rate: f64,
+}
 
-impl Decay {
-    /// Decay with time constant `tau` (s) at time step `dt` (s).
-    pub fn new(tau: f64, dt: f64) -> Decay {
-        let rate = dt / tau;
-        Decay { table: (0..TABLE_LEN).map(|k| (-(k as f64) * rate).exp()).collect(), steps_per_tau: rate }
+impl TimeConstant {
+    /// The time constant `tau` (s) at time step `dt` (s).
+    pub fn new(tau: f64, dt: f64) -> TimeConstant {
+        TimeConstant { rate: dt / tau }
     }
 
-    /// The factor by which a trace decays in `steps` steps.
+    /// The decay `steps` steps after the reference.
     #[inline(always)]
-    pub fn factor(&self, steps: u64) -> f64 {
-        match self.table.get(steps as usize) {
-            Some(&f) => f,
-            None => (-(steps as f64) * self.steps_per_tau).exp(),
-        }
+    pub fn decay(&self, steps: u64) -> Decay {
+        let x = steps as f64 * self.rate;
+        Decay { factor: (-x).exp(), inverse: x.exp() }
+    }
+
+    /// Steps after which the reference must move: the stored values then grow by at
+    /// most e^{100} between rescalings, far inside the range of f64.
+    pub fn rebase_steps(&self) -> u64 {
+        ((100.0 / self.rate) as u64).max(1)
     }
 }
 
-/// One exponentially decaying trace of a neuron: its value just after the step `last`.
+/// One trace of a neuron, in the frame of the projection's reference step.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct Trace {
-    value: f64,
-    last: u64,
-}
+pub struct Trace(f64);
 
 impl Trace {
-    /// The value at step `t` (≥ the last update), before any spike at `t` is added.
+    /// The value at the step of `d`, before any spike at that step is added.
     #[inline(always)]
-    pub fn at(&self, t: u64, decay: &Decay) -> f64 {
-        self.value * decay.factor(t - self.last)
+    pub fn at(self, d: &Decay) -> f64 {
+        self.0 * d.factor
     }
 
-    /// Adds `jump` at step `t` (all-to-all pairing: every earlier spike still counts).
+    /// Adds `jump` at the step of `d` (all-to-all pairing: every spike still counts).
     #[inline(always)]
-    pub fn add(&mut self, t: u64, decay: &Decay, jump: f64) {
-        self.value = self.at(t, decay) + jump;
-        self.last = t;
+    pub fn add(&mut self, d: &Decay, jump: f64) {
+        self.0 += jump * d.inverse;
     }
 
-    /// Sets the trace to `value` at step `t` (nearest-spike pairing: only the latest
-    /// spike counts).
+    /// Sets the trace to `value` at the step of `d` (nearest-spike pairing).
     #[inline(always)]
-    pub fn reset(&mut self, t: u64, value: f64) {
-        self.value = value;
-        self.last = t;
+    pub fn reset(&mut self, d: &Decay, value: f64) {
+        self.0 = value * d.inverse;
+    }
+
+    /// Moves the reference later by the decay `d` of the shift.
+    #[inline(always)]
+    pub fn rebase(&mut self, d: &Decay) {
+        self.0 *= d.factor;
     }
 }
 
@@ -65,24 +80,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn table_and_exp_agree_with_the_closed_form() {
-        let d = Decay::new(20e-3, 1e-4);
-        for k in [0u64, 1, 200, 4095, 4096, 100_000] {
-            let exact = (-(k as f64) * 1e-4 / 20e-3).exp();
-            assert!((d.factor(k) - exact).abs() <= 1e-15 * exact.max(1e-300), "k = {k}");
-        }
-    }
-
-    #[test]
-    fn a_lazy_trace_equals_the_sum_of_decayed_jumps() {
-        let d = Decay::new(10e-3, 1e-4);
+    fn a_trace_equals_the_sum_of_decayed_jumps_across_rebasing() {
+        let tc = TimeConstant::new(10e-3, 1e-4);
         let mut tr = Trace::default();
-        let spikes = [3u64, 50, 51, 400];
+        let mut t_ref = 0u64;
+        let spikes = [3u64, 50, 51, 400, 250_000];
         for &s in &spikes {
-            tr.add(s, &d, 1.0);
+            // Move the reference past long gaps, as the engine does.
+            if s - t_ref > tc.rebase_steps() {
+                tr.rebase(&tc.decay(s - t_ref));
+                t_ref = s;
+            }
+            tr.add(&tc.decay(s - t_ref), 1.0);
         }
-        let t = 900;
+        let t = 250_900;
         let exact: f64 = spikes.iter().map(|&s| (-((t - s) as f64) * 1e-4 / 10e-3).exp()).sum();
-        assert!((tr.at(t, &d) - exact).abs() < 1e-12);
+        let got = tr.at(&tc.decay(t - t_ref));
+        assert!((got - exact).abs() < 1e-12 * exact, "{got} vs {exact}");
     }
 }

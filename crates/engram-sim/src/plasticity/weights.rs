@@ -31,6 +31,14 @@ impl SynapseArray {
         self.bits[k].store(value.to_bits(), Ordering::Relaxed);
     }
 
+    /// Asks for synapse `k`'s cache line ahead of its use (no effect when out of range).
+    #[inline(always)]
+    pub fn prefetch(&self, k: usize) {
+        if let Some(x) = self.bits.get(k) {
+            crate::network::prefetch(x);
+        }
+    }
+
     /// Number of synapses.
     pub fn len(&self) -> usize {
         self.bits.len()
