@@ -458,6 +458,7 @@ impl Network {
         // The whole loop runs inside the pool: handing every epoch over to the pool
         // from outside costs a thread wake-up each time (measured: 40 % of a CUBA run).
         let pool = Arc::clone(&self.pool);
+        sample_weights(&mut self.weight_monitors, &mut self.recordings, &self.projections, self.step, self.dt);
         let result = pool.install(|| self.run_epochs(steps, progress, stop));
         self.collect_state();
         self.finish_plasticity();
