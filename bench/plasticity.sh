@@ -7,7 +7,8 @@
 #     the engram binary at $ENGRAM_BASE (built from the commit before plasticity) and
 #     with this tree's, interleaved.
 #   bench/plasticity.sh [REPEATS [THREADS]]
-# Env: PYTHON (a Python with brian2; default /work/main/bench/venv/bin/python),
+# Env: PYTHON (a Python with brian2; default /work/main/bench/venv/bin/python), ENGRAM_TREE
+#      (the engram binary to test; default target/release/engram),
 #      ENGRAM_BASE (optional), SIZES (default "20000 100000"), WORK (scratch directory).
 set -euo pipefail
 repeats=${1:-3} threads=${2:-1}
@@ -15,7 +16,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 python=${PYTHON:-/work/main/bench/venv/bin/python}
 work=${WORK:-$root/target/bench-plasticity}
 sizes=${SIZES:-20000 100000}
-engram=$root/target/release/engram
+engram=${ENGRAM_TREE:-$root/target/release/engram}
 mkdir -p "$work"
 unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE
 stdp='{ rule = "stdp_pair", tau_plus = "20 ms", tau_minus = "20 ms", A_plus = 0.01, A_minus = 0.0105, w_max = "3.24 mV" }'

@@ -18,7 +18,8 @@ fn example(name: &str, overrides: &[&str]) -> Model {
 /// 21 presynaptic neurons fire once each, at 5 ms spacing around the single spike of
 /// the postsynaptic neuron (forced by a teacher input). Each synapse sees one pair, so
 /// its change must be the rule's window at Δt = t_post − t_pre, for every weight
-/// dependence (checked at w = w_max / 2, where f₊ = f₋ = 1/2 for the soft bounds).
+/// dependence (checked at w = w_max / 2, where f₊ = f₋ = 1/2 for the soft bounds) and
+/// for the triplet rule.
 #[test]
 fn stdp_window_matches_the_closed_form() {
     let dt = 1e-4;
@@ -28,9 +29,26 @@ fn stdp_window_matches_the_closed_form() {
     // the pre times are set relative to the teacher and Δt is read from the recording.
     let times: Vec<String> = offsets.iter().map(|o| format!("\"{} ms\"", (t_teacher + o) * 1e3)).collect();
     let ids: Vec<String> = (0..offsets.len()).map(|i| i.to_string()).collect();
-    for (dependence, f_plus, f_minus) in
-        [("additive", 1.0, 1.0), ("multiplicative", 0.5, 0.5), ("van_rossum", 1.0, 0.5)]
-    {
+    // (rule without w_max, A₊ f₊ and A₋ f₋ at w = w_max / 2, τ₊, τ₋). For one pair the
+    // triplet rule is the pair rule with its A2 amplitudes (hippocampal set).
+    let pair = |dep: &str| {
+        format!(
+            "rule = \"stdp_pair\", tau_plus = \"16.8 ms\", tau_minus = \"33.7 ms\", A_plus = 0.02, A_minus = 0.01, weight_dependence = \"{dep}\""
+        )
+    };
+    let cases = [
+        (pair("additive"), 0.02, 0.01, 16.8e-3, 33.7e-3),
+        (pair("multiplicative"), 0.01, 0.005, 16.8e-3, 33.7e-3),
+        (pair("van_rossum"), 0.02, 0.005, 16.8e-3, 33.7e-3),
+        (
+            "rule = \"stdp_triplet\", parameters = \"hippocampal_all_to_all\"".to_string(),
+            6.1e-3,
+            1.6e-3,
+            16.8e-3,
+            33.7e-3,
+        ),
+    ];
+    for (rule, a_plus, a_minus, tau_plus, tau_minus) in cases {
         let m = model(&format!(
             r#"
             [simulation]
@@ -63,7 +81,7 @@ fn stdp_window_matches_the_closed_form() {
             rule = "all_to_all"
             weight = "0.5 mV"
             delay = "1 ms"
-            plasticity = {{ rule = "stdp_pair", tau_plus = "16.8 ms", tau_minus = "33.7 ms", A_plus = 0.02, A_minus = 0.01, weight_dependence = "{dependence}", w_max = "1 mV" }}
+            plasticity = {{ {rule}, w_max = "1 mV" }}
             "#,
             n = offsets.len(),
             times = times.join(", "),
@@ -77,14 +95,11 @@ fn stdp_window_matches_the_closed_form() {
         for (i, &w) in csr.weights.iter().enumerate() {
             let pre = spike_steps(&net, &m, 0, i as u32);
             let delta = (post[0] as f64 - pre[0] as f64) * dt;
-            let expected = if delta >= 0.0 {
-                0.02 * f_plus * (-delta / 16.8e-3).exp()
-            } else {
-                -0.01 * f_minus * (delta / 33.7e-3).exp()
-            };
+            let expected =
+                if delta >= 0.0 { a_plus * (-delta / tau_plus).exp() } else { -a_minus * (delta / tau_minus).exp() };
             // Weights in mV of the lif model's input unit; f32 storage: 1e-6 of w_max.
             let change = (w as f64 - 0.5e-3 * scale(&net)) / (1e-3 * scale(&net));
-            assert!((change - expected).abs() < 1e-6, "{dependence}, Δt = {delta}: {change} vs {expected}");
+            assert!((change - expected).abs() < 1e-6, "{rule}, Δt = {delta}: {change} vs {expected}");
         }
     }
 }
@@ -137,4 +152,25 @@ fn plastic_cuba_is_thread_independent() {
     assert!(one.1.iter().zip(&initial).filter(|(a, b)| a != b).count() > 1000, "weights changed");
     assert!(one == result(2), "two threads differ from one");
     assert!(one == result(3), "three threads differ from one");
+}
+
+/// Vogels et al. (2011): inhibitory STDP drives the excitatory neurons' rate to the
+/// target rho_0 = 5 Hz, from above (no initial inhibition: about 70 Hz) and from below
+/// (strong initial inhibition: silent). The mean rate over the last 10 of 30 s is
+/// within 10 % of the target (examples/istdp_vogels2011.toml).
+#[test]
+fn vogels_2011_istdp_reaches_the_target_rate_from_above_and_below() {
+    for (w0, start_above) in [("0 nS", true), ("0.4 nS", false)] {
+        let m = example("istdp_vogels2011.toml", &[&format!("projections.inh_exc.weight=\"{w0}\"")]);
+        let net = run(&m, 2);
+        let s = &net.recordings().spikes[0];
+        let rate = |a: f64, b: f64| s.times.iter().filter(|&&t| (a..b).contains(&t)).count() as f64 / 50.0 / (b - a);
+        let (first, last) = (rate(0.0, 1.0), rate(20.0, 30.0));
+        if start_above {
+            assert!(first > 20.0, "starts above the target: {first} Hz");
+        } else {
+            assert!(first < 1.0, "starts below the target: {first} Hz");
+        }
+        assert!((last - 5.0).abs() < 0.5, "from {first} Hz to {last} Hz, target 5 Hz");
+    }
 }

@@ -24,8 +24,10 @@ use engram_model::{PlasticitySpec, Projection};
 
 use crate::connect::{Csr, Delays};
 
+pub mod istdp_vogels;
 pub mod monitor;
 pub mod stdp_pair;
+pub mod stdp_triplet;
 pub mod trace;
 pub mod weights;
 
@@ -33,7 +35,7 @@ pub use weights::SynapseArray;
 
 /// Every plasticity rule engram knows. A new rule is a new file, a line here and a
 /// variant of [`Rule`].
-pub static RULES: &[&PlasticitySpec] = &[&stdp_pair::SPEC];
+pub static RULES: &[&PlasticitySpec] = &[&stdp_pair::SPEC, &stdp_triplet::SPEC, &istdp_vogels::SPEC];
 
 /// The spec of the rule called `name`.
 pub fn spec(name: &str) -> Option<&'static PlasticitySpec> {
@@ -73,6 +75,10 @@ pub trait TraceRule: Send + Sync {
 pub enum Rule {
     /// [`stdp_pair`].
     StdpPair(stdp_pair::StdpPair),
+    /// [`stdp_triplet`].
+    StdpTriplet(stdp_triplet::StdpTriplet),
+    /// [`istdp_vogels`].
+    IstdpVogels(istdp_vogels::IstdpVogels),
 }
 
 /// One worker's traces for one plastic projection.
@@ -80,6 +86,10 @@ pub enum Rule {
 pub enum WorkerTraces {
     /// [`stdp_pair`].
     StdpPair(Traces<stdp_pair::StdpPair>),
+    /// [`stdp_triplet`].
+    StdpTriplet(Traces<stdp_triplet::StdpTriplet>),
+    /// [`istdp_vogels`].
+    IstdpVogels(Traces<istdp_vogels::IstdpVogels>),
 }
 
 /// Traces of every presynaptic neuron (each worker has its own copy, updated at every
@@ -157,6 +167,8 @@ impl Plastic {
         let p = proj.plasticity.as_ref()?;
         let rule = match p.spec.name {
             "stdp_pair" => Rule::StdpPair(stdp_pair::StdpPair::new(&p.params, scale, dt)),
+            "stdp_triplet" => Rule::StdpTriplet(stdp_triplet::StdpTriplet::new(&p.params, scale, dt)),
+            "istdp_vogels" => Rule::IstdpVogels(istdp_vogels::IstdpVogels::new(&p.params, scale, dt)),
             other => unreachable!("the parser accepts only registered rules, not \"{other}\""),
         };
         Some(Plastic { rule, weights: SynapseArray::new(&csr.weights), columns: Columns::of(csr, n_tgt), scale })
@@ -166,6 +178,8 @@ impl Plastic {
     pub fn worker_traces(&self, n_src: usize, n_owned: usize) -> WorkerTraces {
         match self.rule {
             Rule::StdpPair(_) => WorkerTraces::StdpPair(Traces::new(n_src, n_owned)),
+            Rule::StdpTriplet(_) => WorkerTraces::StdpTriplet(Traces::new(n_src, n_owned)),
+            Rule::IstdpVogels(_) => WorkerTraces::IstdpVogels(Traces::new(n_src, n_owned)),
         }
     }
 
@@ -173,6 +187,9 @@ impl Plastic {
     pub fn deliver(&self, traces: &mut WorkerTraces, ctx: Delivery<'_>) {
         match (&self.rule, traces) {
             (Rule::StdpPair(r), WorkerTraces::StdpPair(t)) => deliver_trace_rule(r, self, t, ctx),
+            (Rule::StdpTriplet(r), WorkerTraces::StdpTriplet(t)) => deliver_trace_rule(r, self, t, ctx),
+            (Rule::IstdpVogels(r), WorkerTraces::IstdpVogels(t)) => deliver_trace_rule(r, self, t, ctx),
+            _ => unreachable!("a worker's traces are made for its projection's rule"),
         }
     }
 
