@@ -174,3 +174,52 @@ fn vogels_2011_istdp_reaches_the_target_rate_from_above_and_below() {
         assert!((last - 5.0).abs() < 0.5, "from {first} Hz to {last} Hz, target 5 Hz");
     }
 }
+
+/// Tsodyks & Markram (1997): a 20 Hz train through a depressing synapse. The jumps of a
+/// leak-free membrane (delta synapse, tau_m = 1000 s) are the transmitted weights
+/// w u x; the first is w U and the last settles at w U x_∞ with
+/// x_∞ = (1 − e^{−T/τ_rec}) / (1 − (1 − U) e^{−T/τ_rec}).
+#[test]
+fn tsodyks_markram_depression_reaches_its_steady_state() {
+    let (u, tau_rec, period) = (0.5, 0.8, 0.05);
+    let times: Vec<String> = (0..40).map(|k| format!("\"{} ms\"", 10.0 + k as f64 * period * 1e3)).collect();
+    let m = model(&format!(
+        r#"
+        [simulation]
+        duration = "2.1 s"
+        [populations.pre]
+        n = 1
+        model = "spike_generator"
+        times = [{times}]
+        [populations.post]
+        n = 1
+        model = "lif"
+        synapse = "delta"
+        tau_m = "1000 s"
+        v_th = "0 mV"
+        [projections.stp]
+        source = "pre"
+        target = "post"
+        rule = "all_to_all"
+        weight = "1 mV"
+        plasticity = {{ rule = "stp_tsodyks_markram", U = {u}, tau_rec = "{tau_rec} s" }}
+        [[record.state]]
+        population = "post"
+        vars = ["v"]
+        "#,
+        times = times.join(", "),
+    ));
+    let net = run(&m, 1);
+    let v = &net.recordings().state[0].values[0];
+    // Each spike is stamped at its step and arrives one step later; the sample after
+    // that step holds the jump.
+    let jump = |k: usize| {
+        let arrive = ((10e-3 + k as f64 * period) / m.dt).round() as usize + 1;
+        v[arrive + 1] - v[arrive]
+    };
+    let e = (-period / tau_rec).exp();
+    let x_inf = (1.0 - e) / (1.0 - (1.0 - u) * e);
+    // The leak over 2 s changes a jump by less than 2e-3 of itself.
+    assert!((jump(0) - 1e-3 * u).abs() < 2e-3 * 1e-3 * u, "first jump {} V", jump(0));
+    assert!((jump(39) - 1e-3 * u * x_inf).abs() < 2e-3 * 1e-3 * u, "last jump {} V vs {}", jump(39), 1e-3 * u * x_inf);
+}

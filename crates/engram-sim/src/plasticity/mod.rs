@@ -28,6 +28,7 @@ pub mod istdp_vogels;
 pub mod monitor;
 pub mod stdp_pair;
 pub mod stdp_triplet;
+pub mod stp_tsodyks_markram;
 pub mod trace;
 pub mod weights;
 
@@ -35,7 +36,8 @@ pub use weights::SynapseArray;
 
 /// Every plasticity rule engram knows. A new rule is a new file, a line here and a
 /// variant of [`Rule`].
-pub static RULES: &[&PlasticitySpec] = &[&stdp_pair::SPEC, &stdp_triplet::SPEC, &istdp_vogels::SPEC];
+pub static RULES: &[&PlasticitySpec] =
+    &[&stdp_pair::SPEC, &stdp_triplet::SPEC, &istdp_vogels::SPEC, &stp_tsodyks_markram::SPEC];
 
 /// The spec of the rule called `name`.
 pub fn spec(name: &str) -> Option<&'static PlasticitySpec> {
@@ -54,12 +56,20 @@ pub trait TraceRule: Send + Sync {
     type Post: Copy + Default + Send;
     /// The decays of the rule's time constants at one step.
     type Now: Copy;
+    /// Whether postsynaptic spikes change anything (else they are skipped, and the
+    /// projection needs no transposed index).
+    const USES_POST: bool = true;
     /// The decays `steps` after the reference step.
     fn now(&self, steps: u64) -> Self::Now;
     /// Steps after which the reference must move forward.
     fn rebase_steps(&self) -> u64;
     /// Moves the reference `now` later: rescales the traces into the new frame.
     fn rebase(&self, pre: &mut [Self::Pre], post: &mut [Self::Post], now: &Self::Now);
+    /// The fraction of the weights a presynaptic spike at step `t` transmits, once per
+    /// spike, before `on_pre` (short-term plasticity); 1 for rules that only learn.
+    fn release(&self, _pre: &mut Self::Pre, _t: u64) -> f32 {
+        1.0
+    }
     /// The weight after a presynaptic spike (traces as before the spike).
     fn on_pre(&self, w: f32, pre: &Self::Pre, post: &Self::Post, now: &Self::Now) -> f32;
     /// Updates the presynaptic traces for a spike, after all its synapses.
@@ -79,6 +89,8 @@ pub enum Rule {
     StdpTriplet(stdp_triplet::StdpTriplet),
     /// [`istdp_vogels`].
     IstdpVogels(istdp_vogels::IstdpVogels),
+    /// [`stp_tsodyks_markram`].
+    StpTsodyksMarkram(stp_tsodyks_markram::StpTsodyksMarkram),
 }
 
 /// One worker's traces for one plastic projection.
@@ -90,6 +102,8 @@ pub enum WorkerTraces {
     StdpTriplet(Traces<stdp_triplet::StdpTriplet>),
     /// [`istdp_vogels`].
     IstdpVogels(Traces<istdp_vogels::IstdpVogels>),
+    /// [`stp_tsodyks_markram`].
+    StpTsodyksMarkram(Traces<stp_tsodyks_markram::StpTsodyksMarkram>),
 }
 
 /// Traces of every presynaptic neuron (each worker has its own copy, updated at every
@@ -169,9 +183,14 @@ impl Plastic {
             "stdp_pair" => Rule::StdpPair(stdp_pair::StdpPair::new(&p.params, scale, dt)),
             "stdp_triplet" => Rule::StdpTriplet(stdp_triplet::StdpTriplet::new(&p.params, scale, dt)),
             "istdp_vogels" => Rule::IstdpVogels(istdp_vogels::IstdpVogels::new(&p.params, scale, dt)),
+            "stp_tsodyks_markram" => {
+                Rule::StpTsodyksMarkram(stp_tsodyks_markram::StpTsodyksMarkram::new(&p.params, dt))
+            }
             other => unreachable!("the parser accepts only registered rules, not \"{other}\""),
         };
-        Some(Plastic { rule, weights: SynapseArray::new(&csr.weights), columns: Columns::of(csr, n_tgt), scale })
+        let uses_post = !matches!(rule, Rule::StpTsodyksMarkram(_));
+        let columns = if uses_post { Columns::of(csr, n_tgt) } else { Columns::default() };
+        Some(Plastic { rule, weights: SynapseArray::new(&csr.weights), columns, scale })
     }
 
     /// Fresh traces for a worker owning `n_owned` targets.
@@ -180,6 +199,7 @@ impl Plastic {
             Rule::StdpPair(_) => WorkerTraces::StdpPair(Traces::new(n_src, n_owned)),
             Rule::StdpTriplet(_) => WorkerTraces::StdpTriplet(Traces::new(n_src, n_owned)),
             Rule::IstdpVogels(_) => WorkerTraces::IstdpVogels(Traces::new(n_src, n_owned)),
+            Rule::StpTsodyksMarkram(_) => WorkerTraces::StpTsodyksMarkram(Traces::new(n_src, n_owned)),
         }
     }
 
@@ -189,6 +209,7 @@ impl Plastic {
             (Rule::StdpPair(r), WorkerTraces::StdpPair(t)) => deliver_trace_rule(r, self, t, ctx),
             (Rule::StdpTriplet(r), WorkerTraces::StdpTriplet(t)) => deliver_trace_rule(r, self, t, ctx),
             (Rule::IstdpVogels(r), WorkerTraces::IstdpVogels(t)) => deliver_trace_rule(r, self, t, ctx),
+            (Rule::StpTsodyksMarkram(r), WorkerTraces::StpTsodyksMarkram(t)) => deliver_trace_rule(r, self, t, ctx),
             _ => unreachable!("a worker's traces are made for its projection's rule"),
         }
     }
@@ -239,6 +260,7 @@ fn deliver_trace_rule<R: TraceRule>(rule: &R, plastic: &Plastic, traces: &mut Tr
     let (mut i, mut j) = (0, 0);
     let rebase_steps = rule.rebase_steps();
     // Spikes of both sides in time order; a presynaptic spike goes first within a step.
+    let post = if R::USES_POST { post } else { &[] };
     while i < pre.len() || j < post.len() {
         let take_pre = match (pre.get(i), post.get(j)) {
             (Some(a), Some(b)) => a.0 <= b.0,
@@ -261,14 +283,19 @@ fn deliver_trace_rule<R: TraceRule>(rule: &R, plastic: &Plastic, traces: &mut Tr
             let a = if worker == 0 { start } else { cut(worker) };
             let b = if worker == cuts { end } else { cut(worker + 1) };
             let slot_now = t as usize % slots;
+            let release = rule.release(&mut traces.pre[s as usize], t);
             let pre_trace = &traces.pre[s as usize];
             let post_traces = &traces.post;
             // The potential uses the weight before this spike's own update.
             let update = |k: usize| -> f32 {
+                // Targets are scattered over the postsynaptic traces; ask for them ahead.
+                if let Some(&ahead) = csr.targets[..b].get(k + AHEAD) {
+                    crate::network::prefetch(&post_traces[(ahead - lo) as usize]);
+                }
                 let w = weights.get(k);
                 let local = (csr.targets[k] - lo) as usize;
                 weights.set(k, rule.on_pre(w, pre_trace, &post_traces[local], &now));
-                w
+                w * release
             };
             match &csr.delays {
                 Delays::Const(d) => {
