@@ -53,6 +53,10 @@ pub fn estimate(model: &Model) -> Estimate {
         let delay_bytes = if matches!(p.delay, engram_model::Dist::Const(_)) { 0.0 } else { 2.0 };
         // targets + weights + delays, plus the source/target pairs held while building.
         bytes += n * (8.0 + delay_bytes + 8.0) + model.populations[p.source].size as f64 * 8.0;
+        if p.plasticity.is_some() {
+            // Live weights and the transposed index (plasticity::Plastic).
+            bytes += n * 12.0;
+        }
     }
     let neurons = model.n_neurons() as f64;
     let max_delay = model
