@@ -154,10 +154,11 @@ fn write_weights(path: &Path, model: &Model, net: &Network) -> Result<(), IoErro
         let labels: Vec<String> = shown.iter().map(|(i, _)| format!("t = {} s", r.snapshot_times[*i])).collect();
         let series: Vec<Series> = shown.iter().zip(&labels).map(|((_, v), l)| Series { label: l, values: v }).collect();
         let unit = format!("{prefix}{}", unit_symbol(proj.weight_dim));
-        engram_io::plot_histograms(
+        engram_io::plot_fraction_histograms(
             &path.join(format!("weights_{}.png", proj.name)),
             &format!("weights of {}", proj.name),
             &format!("weight ({unit})"),
+            "fraction of synapses",
             &series,
             50,
         )?;

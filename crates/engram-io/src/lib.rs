@@ -27,6 +27,6 @@ pub use npz::{
     WeightRecording,
 };
 pub use plot::{plot_raster, plot_state};
-pub use plot_analysis::{plot_components, plot_histograms, plot_matrix, Component, Series};
+pub use plot_analysis::{plot_components, plot_fraction_histograms, plot_histograms, plot_matrix, Component, Series};
 pub use read::{read_spikes_npz, SpikeArrays};
 pub use rundir::RunDir;
