@@ -32,6 +32,16 @@ class Result:
         self._state = {
             (pop, var): (_frozen(t), _frozen(ids), _frozen(v)) for pop, var, t, ids, v in data["state"]
         }
+        self._weights = {
+            name: {
+                "snapshot_times": _frozen(st),
+                "snapshots": _frozen(snaps),
+                "trace_times": _frozen(tt),
+                "trace": _frozen(tr),
+                "trace_synapses": _frozen(pairs),
+            }
+            for name, st, snaps, tt, tr, pairs in data["weights"]
+        }
         self._rate_bin: float = data["rate_bin"]
         #: Time step (s).
         self.dt: float = data["dt"]
@@ -43,6 +53,17 @@ class Result:
         #: ``peak_rss_bytes`` and ``populations`` (name → ``n``, ``model``, ``spikes``,
         #: ``rate_hz``, ``cv_isi``); JSON's null is None.
         self.summary: Dict[str, Any] = data["summary"]
+
+    def weights(self, projection: str) -> Dict[str, np.ndarray]:
+        """Recorded weights of the plastic ``projection`` (``[[record.weights]]``), the
+        arrays of ``weights.npz``: ``snapshot_times`` (float64 s), ``snapshots``
+        (float32 ``[n_snapshots, n_synapses]``, SI, synapses by source then target),
+        ``trace_times`` (float64 s), ``trace`` (float64 ``[n_times, n_traced]``) and
+        ``trace_synapses`` (uint32 ``[n_traced, 2]``, source and target)."""
+        if projection not in self._weights:
+            known = ", ".join(self._weights) or "none"
+            raise ValueError(f"projection {projection!r}: its weights were not recorded (recorded: {known})")
+        return self._weights[projection]
 
     @property
     def populations(self) -> List[str]:

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use engram_io::{IoError, PopulationSpikes, RunDir, StateTrace};
+use engram_io::{IoError, PopulationSpikes, RunDir, Series, StateTrace, WeightRecording};
 use engram_model::Model;
 use engram_sim::Network;
 use serde_json::{json, Map, Value};
@@ -108,7 +108,71 @@ pub fn write_run(dir: &RunDir, model: &Model, net: &Network, summary: &Value) ->
         engram_io::write_state_npz(&path.join("state.npz"), &traces)?;
         engram_io::plot_state(&path.join("state.png"), &traces)?;
     }
+    write_weights(path, model, net)?;
     engram_io::write_json(&path.join("summary.json"), summary)
+}
+
+/// `weights.npz` and one histogram `weights_{projection}.png` per weight monitor: the
+/// distribution at the first and at the last snapshot.
+fn write_weights(path: &Path, model: &Model, net: &Network) -> Result<(), IoError> {
+    let recs = &net.recordings().weights;
+    if recs.is_empty() {
+        return Ok(());
+    }
+    let pairs: Vec<(Vec<u32>, Vec<u32>)> = recs
+        .iter()
+        .map(|r| {
+            let csr = net.synapses(r.projection);
+            let sources = csr.row_ptr.windows(2).enumerate().flat_map(|(s, w)| (w[0]..w[1]).map(move |_| s as u32));
+            (sources.collect(), csr.targets.clone())
+        })
+        .collect();
+    let out: Vec<WeightRecording> = recs
+        .iter()
+        .zip(&pairs)
+        .map(|(r, (sources, targets))| WeightRecording {
+            name: &model.projections[r.projection].name,
+            sources,
+            targets,
+            snapshot_times: &r.snapshot_times,
+            snapshots: &r.snapshots,
+            traced: &r.synapses,
+            trace_times: &r.trace_times,
+            trace_values: &r.trace_values,
+        })
+        .collect();
+    engram_io::write_weights_npz(&path.join("weights.npz"), &out)?;
+    for r in recs {
+        let proj = &model.projections[r.projection];
+        let largest = r.snapshots.iter().flatten().fold(0f32, |m, &w| m.max(w.abs())) as f64;
+        let (factor, prefix) = display_prefix(largest);
+        let as_f64 = |s: &Vec<f32>| s.iter().map(|&w| w as f64 / factor).collect::<Vec<f64>>();
+        let mut shown = vec![(0, as_f64(&r.snapshots[0]))];
+        if r.snapshots.len() > 1 {
+            shown.push((r.snapshots.len() - 1, as_f64(&r.snapshots[r.snapshots.len() - 1])));
+        }
+        let labels: Vec<String> = shown.iter().map(|(i, _)| format!("t = {} s", r.snapshot_times[*i])).collect();
+        let series: Vec<Series> = shown.iter().zip(&labels).map(|((_, v), l)| Series { label: l, values: v }).collect();
+        let unit = format!("{prefix}{}", unit_symbol(proj.weight_dim));
+        engram_io::plot_fraction_histograms(
+            &path.join(format!("weights_{}.png", proj.name)),
+            &format!("weights of {}", proj.name),
+            &format!("weight ({unit})"),
+            "fraction of synapses",
+            &series,
+            50,
+        )?;
+    }
+    Ok(())
+}
+
+/// The SI prefix that shows values up to `largest` as numbers of order 1–1000.
+fn display_prefix(largest: f64) -> (f64, &'static str) {
+    [(1e-12, "p"), (1e-9, "n"), (1e-6, "µ"), (1e-3, "m"), (1.0, "")]
+        .into_iter()
+        .rev()
+        .find(|&(f, _)| largest >= f)
+        .unwrap_or((1e-12, "p"))
 }
 
 fn state_traces(model: &Model, net: &Network) -> Vec<StateTrace> {

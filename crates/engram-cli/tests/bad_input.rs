@@ -250,8 +250,22 @@ fn a_variable_recorded_twice_is_bad_input() {
 fn unknown_key_in_a_distribution_table() {
     let (code, msg) = check_with(
         "weight = \"1 mV\"",
-        "weight = { dist = \"normal\", mean = \"1 mV\", std = \"0.1 mV\", low = \"0 mV\" }",
+        "weight = { dist = \"normal\", mean = \"1 mV\", std = \"0.1 mV\", shape = \"0 mV\" }",
     );
     assert_eq!(code, 2);
-    assert_eq!(msg, "error: m.toml:19:60: projections.ee.weight.low: unknown key `low`");
+    assert_eq!(msg, "error: m.toml:19:60: projections.ee.weight.shape: unknown key `shape`");
+}
+
+#[test]
+fn truncated_normal_outside_its_mass() {
+    let (code, msg) = check_with(
+        "weight = \"1 mV\"",
+        "weight = { dist = \"normal\", mean = \"1 mV\", std = \"0.1 mV\", low = \"2 mV\" }",
+    );
+    assert_eq!(code, 2);
+    assert_eq!(
+        msg,
+        "error: m.toml:19:10: projections.ee.weight: truncated normal needs low < high and the interval [low, high] \
+         within two standard deviations of the mean, found [0.002, inf] for mean 0.001 and std 0.0001 (SI units)"
+    );
 }

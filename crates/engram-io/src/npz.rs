@@ -16,6 +16,15 @@
 //! * `{pop}_{var}_times` — float64, shape `[n_times]`, sample times in seconds;
 //! * `{pop}_{var}_ids` — uint32, shape `[n_ids]`, the recorded neurons (column order).
 //!
+//! **Weights** ([`write_weights_npz`]), per monitored plastic projection `proj`:
+//! * `{proj}_sources`, `{proj}_targets` — uint32, shape `[n_synapses]`, each synapse's
+//!   source and target (indices within their populations), in storage order;
+//! * `{proj}_snapshots` — float32, shape `[n_snapshots, n_synapses]`, weights in SI
+//!   units (V, A or S) at `{proj}_snapshot_times` (float64, seconds);
+//! * `{proj}_trace` — float64, shape `[n_times, n_traced]`, the traced synapses'
+//!   weights at `{proj}_trace_times` (float64, seconds); `{proj}_trace_synapses` —
+//!   uint32, shape `[n_traced, 2]`, their (source, target) pairs.
+//!
 //! **Rates** ([`write_rates_npz`]):
 //! * `t` — float64, shape `[n_bins]`, bin left edges in seconds;
 //! * `{pop}_rate` — float64, shape `[n_bins]`, population rate per neuron in Hz (see
@@ -175,6 +184,59 @@ pub fn write_state_npz(path: &Path, traces: &[StateTrace]) -> Result<(), IoError
         npz.add(key.clone(), &values)?;
         npz.add(format!("{key}_times"), &ArrayView1::from(&trace.times))?;
         npz.add(format!("{key}_ids"), &ArrayView1::from(&trace.ids))?;
+    }
+    npz.finish()
+}
+
+/// Recorded weights of one plastic projection (see the [module docs](self)).
+#[derive(Clone, Copy, Debug)]
+pub struct WeightRecording<'a> {
+    /// Projection name, used as key prefix.
+    pub name: &'a str,
+    /// Source of each synapse, in storage order.
+    pub sources: &'a [u32],
+    /// Target of each synapse, in storage order.
+    pub targets: &'a [u32],
+    /// Snapshot times (s).
+    pub snapshot_times: &'a [f64],
+    /// Per snapshot, one weight per synapse (SI).
+    pub snapshots: &'a [Vec<f32>],
+    /// Traced synapses as (source, target).
+    pub traced: &'a [(u32, u32)],
+    /// Trace sample times (s).
+    pub trace_times: &'a [f64],
+    /// Row-major `[trace_times × traced]` weights (SI).
+    pub trace_values: &'a [f64],
+}
+
+/// Writes weight snapshots and traces to an NPZ archive at `path`.
+pub fn write_weights_npz(path: &Path, recs: &[WeightRecording]) -> Result<(), IoError> {
+    for r in recs {
+        let n = r.sources.len();
+        if r.targets.len() != n
+            || r.snapshots.len() != r.snapshot_times.len()
+            || r.snapshots.iter().any(|s| s.len() != n)
+            || r.trace_values.len() != r.trace_times.len() * r.traced.len()
+        {
+            return Err(IoError::invalid(path, format!("weights of `{}` have inconsistent lengths", r.name)));
+        }
+    }
+    let mut npz = Archive::create(path)?;
+    for r in recs {
+        let n = r.sources.len();
+        npz.add(format!("{}_sources", r.name), &ArrayView1::from(r.sources))?;
+        npz.add(format!("{}_targets", r.name), &ArrayView1::from(r.targets))?;
+        npz.add(format!("{}_snapshot_times", r.name), &ArrayView1::from(r.snapshot_times))?;
+        let flat: Vec<f32> = r.snapshots.iter().flatten().copied().collect();
+        let snaps = ArrayView2::from_shape((r.snapshots.len(), n), &flat).expect("lengths were checked");
+        npz.add(format!("{}_snapshots", r.name), &snaps)?;
+        npz.add(format!("{}_trace_times", r.name), &ArrayView1::from(r.trace_times))?;
+        let trace = ArrayView2::from_shape((r.trace_times.len(), r.traced.len()), r.trace_values)
+            .expect("lengths were checked");
+        npz.add(format!("{}_trace", r.name), &trace)?;
+        let pairs: Vec<u32> = r.traced.iter().flat_map(|&(s, t)| [s, t]).collect();
+        let pairs = ArrayView2::from_shape((r.traced.len(), 2), &pairs).expect("two per pair");
+        npz.add(format!("{}_trace_synapses", r.name), &pairs)?;
     }
     npz.finish()
 }

@@ -25,6 +25,18 @@ pub struct Series<'a> {
 /// are normalised to fractions of each series so populations of different sizes
 /// compare. An empty figure with the title is drawn when no value is finite.
 pub fn plot_histograms(path: &Path, title: &str, x_label: &str, series: &[Series], bins: usize) -> Result<(), IoError> {
+    plot_fraction_histograms(path, title, x_label, "fraction of neurons", series, bins)
+}
+
+/// [`plot_histograms`] with the y axis labelled `y_label` ("fraction of synapses").
+pub fn plot_fraction_histograms(
+    path: &Path,
+    title: &str,
+    x_label: &str,
+    y_label: &str,
+    series: &[Series],
+    bins: usize,
+) -> Result<(), IoError> {
     ensure_font(path)?;
     let finite = || series.iter().flat_map(|s| s.values.iter().copied().filter(|v| v.is_finite()));
     let lo = finite().fold(f64::INFINITY, f64::min);
@@ -54,7 +66,7 @@ pub fn plot_histograms(path: &Path, title: &str, x_label: &str, series: &[Series
             .x_label_area_size(50)
             .y_label_area_size(70)
             .build_cartesian_2d(lo..hi, 0.0..y_max)?;
-        chart.configure_mesh().x_desc(x_label).y_desc("fraction of neurons").disable_mesh().draw()?;
+        chart.configure_mesh().x_desc(x_label).y_desc(y_label).disable_mesh().draw()?;
         for (k, (s, f)) in series.iter().zip(&fractions).enumerate() {
             let colour = PALETTE[k % PALETTE.len()];
             // A step outline, so overlapping populations stay readable.

@@ -14,13 +14,20 @@ pub mod dist;
 pub mod error;
 pub mod model;
 pub mod parse;
+pub mod plasticity;
 pub mod reader;
 pub mod spec;
 pub mod units;
 
 pub use dist::Dist;
 pub use error::{ModelError, Source};
-pub use model::{Model, PoissonInput, Population, Projection, Record, Rule, SpikeRecord, StateRecord, StepCurrent};
+pub use model::{
+    Model, Plasticity, PoissonInput, Population, Projection, Record, Rule, SpikeRecord, StateRecord, StepCurrent,
+    WeightRecord,
+};
 pub use parse::{apply_overrides, load_model, parse_model, RULES};
-pub use spec::{no_check, Default, KindSpec, ParamKind, ParamSpec, ParamValue, Params, Registry, StateSpec};
+pub use spec::{
+    no_check, Default, KindSpec, ParamKind, ParamSpec, ParamValue, Params, PlasticitySpec, Registry, StateSpec,
+    WeightParamSpec,
+};
 pub use units::{parse_quantity, Dim, Quantity};

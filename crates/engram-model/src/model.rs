@@ -1,7 +1,7 @@
 //! The validated model: what a network is, in SI units, with nothing left to check.
 
 use crate::dist::Dist;
-use crate::spec::{KindSpec, Params};
+use crate::spec::{KindSpec, Params, PlasticitySpec};
 use crate::units::Dim;
 
 /// A whole network description, validated.
@@ -130,6 +130,31 @@ pub struct Projection {
     pub delay: Dist,
     /// Index of the receptor in the target model's receptor list.
     pub receptor: usize,
+    /// How the weights change during the run; `None` for static synapses.
+    pub plasticity: Option<Plasticity>,
+}
+
+/// A plasticity rule of one projection with its parameters.
+#[derive(Clone, Debug)]
+pub struct Plasticity {
+    /// The rule.
+    pub spec: &'static PlasticitySpec,
+    /// Parameters with defaults filled in, SI units; weight parameters (`w_max`) in
+    /// the dimension of the projection's weights.
+    pub params: Params,
+}
+
+/// Weight recording of one plastic projection.
+#[derive(Clone, Debug)]
+pub struct WeightRecord {
+    /// Projection index.
+    pub projection: usize,
+    /// Times (s) of snapshots of all weights; the end of the run is always added.
+    pub times: Vec<f64>,
+    /// (source, target) pairs whose weights are traced.
+    pub synapses: Vec<(u32, u32)>,
+    /// Sampling interval (s) of the traced weights.
+    pub every: f64,
 }
 
 /// Spike recording of one population.
@@ -163,6 +188,8 @@ pub struct Record {
     pub state: Vec<StateRecord>,
     /// Bin width (s) of the population-rate histograms written and plotted.
     pub rate_bin: f64,
+    /// Weight monitors of plastic projections.
+    pub weights: Vec<WeightRecord>,
 }
 
 impl Model {

@@ -8,7 +8,7 @@ use crate::dist::Dist;
 use crate::error::{closest, ModelError, Source};
 use crate::model::*;
 use crate::reader::{Entry, Result, TableReader};
-use crate::spec::{Default, KindSpec, ParamKind, ParamValue, Params, Registry};
+use crate::spec::{Default, KindSpec, ParamKind, ParamSpec, ParamValue, Params, Registry};
 use crate::units::Dim;
 
 /// The connectivity rules a projection may name.
@@ -117,7 +117,7 @@ fn read_model(root: &mut TableReader<'_>, stem: &str, registry: &dyn Registry) -
         seed,
         populations,
         projections: Vec::new(),
-        record: Record { spikes: Vec::new(), state: Vec::new(), rate_bin: 1e-3 },
+        record: Record { spikes: Vec::new(), state: Vec::new(), rate_bin: 1e-3, weights: Vec::new() },
     };
     for i in 0..model.populations.len() {
         resolve_inputs(&mut model, i, &pops)?;
@@ -128,7 +128,7 @@ fn read_model(root: &mut TableReader<'_>, stem: &str, registry: &dyn Registry) -
         for (name, entry, _) in projs.entries() {
             let path = format!("projections.{name}");
             let mut t = entry.table(&path, "a table describing the projection")?;
-            let p = read_projection(&mut t, &name, &model)?;
+            let p = read_projection(&mut t, &name, &model, registry)?;
             t.finish()?;
             model.projections.push(p);
         }
@@ -156,7 +156,7 @@ fn read_population(t: &mut TableReader<'_>, name: &str, registry: &dyn Registry)
             None => e,
         }
     })?;
-    let params = read_params(t, kind, size)?;
+    let params = read_params(t, kind.params, size)?;
     if let Err((key, msg)) = (kind.check)(&params) {
         let path = t.key_path(key);
         return Err(match t.get(key) {
@@ -209,9 +209,10 @@ fn read_population(t: &mut TableReader<'_>, name: &str, registry: &dyn Registry)
     })
 }
 
-fn read_params(t: &mut TableReader<'_>, kind: &'static KindSpec, size: u64) -> Result<Params> {
+/// Reads the parameters `specs` from `t`, filling in defaults; `size` bounds index lists.
+pub(crate) fn read_params(t: &mut TableReader<'_>, specs: &[ParamSpec], size: u64) -> Result<Params> {
     let mut params = Params::default();
-    for spec in kind.params {
+    for spec in specs {
         let key = t.key_path(spec.name);
         let entry = t.get(spec.name);
         let value = match (spec.kind, entry) {
@@ -380,7 +381,7 @@ fn population_ref(t: &mut TableReader<'_>, key: &'static str, model: &Model) -> 
     })
 }
 
-fn read_projection(t: &mut TableReader<'_>, name: &str, model: &Model) -> Result<Projection> {
+fn read_projection(t: &mut TableReader<'_>, name: &str, model: &Model, registry: &dyn Registry) -> Result<Projection> {
     let source = population_ref(t, "source", model)?;
     let target = population_ref(t, "target", model)?;
     let tgt = &model.populations[target];
@@ -497,7 +498,13 @@ fn read_projection(t: &mut TableReader<'_>, name: &str, model: &Model) -> Result
         None => Dist::Const(model.dt),
     };
     let receptor = read_receptor(t, tgt.kind, weight.mean(), weight_dim)?;
-    Ok(Projection { name: name.to_string(), source, target, rule, weight, weight_dim, delay, receptor })
+    let plasticity = match t.get("plasticity") {
+        Some(e) => {
+            Some(crate::plasticity::read_plasticity(&e, &t.key_path("plasticity"), &weight, weight_dim, registry)?)
+        }
+        None => None,
+    };
+    Ok(Projection { name: name.to_string(), source, target, rule, weight, weight_dim, delay, receptor, plasticity })
 }
 
 fn fmt_ms(seconds: f64) -> String {
@@ -542,7 +549,7 @@ fn read_record(entry: Option<Entry<'_>>, model: &Model) -> Result<Record> {
         (0..model.populations.len()).map(|population| SpikeRecord { population, ids: None }).collect()
     };
     let Some(entry) = entry else {
-        return Ok(Record { spikes: all(model), state: Vec::new(), rate_bin: 1e-3 });
+        return Ok(Record { spikes: all(model), state: Vec::new(), rate_bin: 1e-3, weights: Vec::new() });
     };
     let mut t = entry.table("record", "a [record] table")?;
     let spikes = match t.get("spikes") {
@@ -632,6 +639,10 @@ fn read_record(entry: Option<Entry<'_>>, model: &Model) -> Result<Record> {
             state.push(StateRecord { population, vars, ids, every });
         }
     }
+    let weights = match t.get("weights") {
+        Some(e) => crate::plasticity::read_weight_records(&e, model)?,
+        None => Vec::new(),
+    };
     t.finish()?;
-    Ok(Record { spikes, state, rate_bin })
+    Ok(Record { spikes, state, rate_bin, weights })
 }

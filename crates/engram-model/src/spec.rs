@@ -150,12 +150,47 @@ impl Params {
     }
 }
 
-/// The neuron models a parser accepts.
+/// A parameter of a plasticity rule that is a weight: it takes the dimension of the
+/// projection's weights (a voltage, current or conductance).
+#[derive(Clone, Copy, Debug)]
+pub struct WeightParamSpec {
+    /// The key in the model file (`w_max`).
+    pub name: &'static str,
+    /// Whether it must be given; when not, it defaults to 0.
+    pub required: bool,
+    /// One line on what it means.
+    pub doc: &'static str,
+}
+
+/// Everything the parser needs to know about a synaptic plasticity rule.
+#[derive(Debug)]
+pub struct PlasticitySpec {
+    /// The name used in `plasticity = { rule = "..." }`.
+    pub name: &'static str,
+    /// One line on what it is, with its reference.
+    pub doc: &'static str,
+    /// Its parameters with fixed dimensions.
+    pub params: &'static [ParamSpec],
+    /// Its parameters in the unit of the projection's weights.
+    pub weight_params: &'static [WeightParamSpec],
+    /// Checks relations between parameters; on failure names the key and says why.
+    pub check: fn(&Params) -> Result<(), (&'static str, String)>,
+}
+
+/// The neuron models and plasticity rules a parser accepts.
 pub trait Registry {
     /// The spec of the model called `name`.
     fn kind(&self, name: &str) -> Option<&'static KindSpec>;
     /// All model names, for suggestions.
     fn names(&self) -> Vec<&'static str>;
+    /// The spec of the plasticity rule called `name`.
+    fn plasticity(&self, _name: &str) -> Option<&'static PlasticitySpec> {
+        None
+    }
+    /// All plasticity rule names, for suggestions.
+    fn plasticity_names(&self) -> Vec<&'static str> {
+        Vec::new()
+    }
 }
 
 impl Registry for [&'static KindSpec] {

@@ -22,6 +22,8 @@ use crate::errors::bad_argument;
 /// * ``spikes``: name → ``(times, ids)`` for recorded populations;
 /// * ``counts``: name → uint32 array of the population's spikes in each step;
 /// * ``state``: list of ``(population, var, times, ids, values)``;
+/// * ``weights``: list of ``(projection, snapshot_times, snapshots, trace_times, trace,
+///   trace_synapses)`` per ``[[record.weights]]`` (shapes as in ``weights.npz``);
 /// * ``summary``: the fields of ``summary.json``;
 /// * ``dt``, ``duration``, ``rate_bin``: seconds.
 pub fn to_python<'py>(
@@ -33,7 +35,7 @@ pub fn to_python<'py>(
 ) -> PyResult<Bound<'py, PyDict>> {
     let out = PyDict::new(py);
     out.set_item("summary", crate::summary::summary(py, model, net, threads, run_s)?)?;
-    let Recordings { spikes, recorded, counts_per_step, state } = net.recordings().clone();
+    let Recordings { spikes, recorded, counts_per_step, state, weights } = net.recordings().clone();
     let pops: Vec<(String, usize, &str)> =
         model.populations.iter().map(|p| (p.name.clone(), p.size, p.kind.name)).collect();
     out.set_item("populations", &pops)?;
@@ -77,6 +79,29 @@ pub fn to_python<'py>(
         }
     }
     out.set_item("state", traces)?;
+
+    let recorded_weights = PyList::empty(py);
+    for w in weights {
+        let name = &model.projections[w.projection].name;
+        let n = net.synapses(w.projection).len();
+        let flat: Vec<f32> = w.snapshots.iter().flatten().copied().collect();
+        let snapshots = Array2::from_shape_vec((w.snapshots.len(), n), flat)
+            .map_err(|e| PyRuntimeError::new_err(format!("weights of {name}: inconsistent snapshots: {e}")))?;
+        let trace = Array2::from_shape_vec((w.trace_times.len(), w.synapses.len()), w.trace_values)
+            .map_err(|e| PyRuntimeError::new_err(format!("weights of {name}: inconsistent trace: {e}")))?;
+        let pairs: Vec<u32> = w.synapses.iter().flat_map(|&(s, t)| [s, t]).collect();
+        let pairs = Array2::from_shape_vec((w.synapses.len(), 2), pairs)
+            .map_err(|e| PyRuntimeError::new_err(format!("weights of {name}: {e}")))?;
+        recorded_weights.append((
+            name,
+            PyArray1::from_vec(py, w.snapshot_times),
+            PyArray2::from_owned_array(py, snapshots),
+            PyArray1::from_vec(py, w.trace_times),
+            PyArray2::from_owned_array(py, trace),
+            PyArray2::from_owned_array(py, pairs),
+        ))?;
+    }
+    out.set_item("weights", recorded_weights)?;
     out.set_item("dt", model.dt)?;
     out.set_item("duration", net.current_step() as f64 * model.dt)?;
     out.set_item("rate_bin", model.record.rate_bin)?;

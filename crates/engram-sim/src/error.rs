@@ -42,4 +42,14 @@ pub enum SimError {
         /// Simulated time reached.
         time_ms: f64,
     },
+    /// A weight monitor names a synapse the drawn connectivity does not have.
+    #[error("record.weights: projection \"{projection}\" has no synapse from source {pre} to target {post}")]
+    NoSuchSynapse {
+        /// The projection.
+        projection: String,
+        /// Source index.
+        pre: u32,
+        /// Target index.
+        post: u32,
+    },
 }

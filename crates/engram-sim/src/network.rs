@@ -26,6 +26,7 @@ use engram_model::Model;
 use crate::connect::{self, Csr, Delays, RuleCtx};
 use crate::error::SimError;
 use crate::neuron::{self, BuildCtx, Neuron, NeuronModel};
+use crate::plasticity::{monitor::WeightMonitor, Delivery, Plastic, WorkerTraces};
 use crate::poisson_input::PoissonIn;
 use crate::record::{PopulationSpikes, Recordings, StateTraces};
 use crate::rng::{stream, Purpose, Stream};
@@ -51,6 +52,10 @@ pub fn estimate(model: &Model) -> Estimate {
         let delay_bytes = if matches!(p.delay, engram_model::Dist::Const(_)) { 0.0 } else { 2.0 };
         // targets + weights + delays, plus the source/target pairs held while building.
         bytes += n * (8.0 + delay_bytes + 8.0) + model.populations[p.source].size as f64 * 8.0;
+        if p.plasticity.is_some() {
+            // Live weights and the transposed index (plasticity::Plastic).
+            bytes += n * 12.0;
+        }
     }
     let neurons = model.n_neurons() as f64;
     let max_delay = model
@@ -100,6 +105,8 @@ struct Proj {
     /// worker boundary `j` (1..W), the offset within the row, at `s * (W - 1) + j - 1`.
     /// Found once here instead of by binary search for every spike and worker.
     splits: Vec<u32>,
+    /// Rule, live weights and transposed index of a plastic projection.
+    plastic: Option<Plastic>,
 }
 
 /// Offsets at which each row of `csr` passes the shard boundaries `bounds[1..W]`.
@@ -137,6 +144,8 @@ struct OwnedIds {
 
 struct Worker {
     shards: Vec<Shard>,
+    /// Per projection: this worker's traces when the projection is plastic.
+    traces: Vec<Option<WorkerTraces>>,
     monitors: Vec<OwnedIds>,
     /// Per monitor: samples in order (sample, var, owned id).
     samples: Vec<Vec<f64>>,
@@ -160,6 +169,7 @@ pub struct Network {
     n_synapses: u64,
     synapse_bytes: u64,
     build_s: f64,
+    weight_monitors: Vec<WeightMonitor>,
 }
 
 impl Network {
@@ -224,7 +234,8 @@ impl Network {
                     let scale = (pops[p.target].model.weight_scale)(&tgt.params, p.weight_dim);
                     csr.draw_weights_delays(p, model, i, scale);
                     let splits = row_splits(&csr, &pops[p.target].bounds);
-                    Proj { source: p.source, target: p.target, receptor: p.receptor, csr, splits }
+                    let plastic = Plastic::build(p, &csr, tgt.size, scale, dt);
+                    Proj { source: p.source, target: p.target, receptor: p.receptor, csr, splits, plastic }
                 })
                 .collect()
         });
@@ -271,6 +282,13 @@ impl Network {
                         }
                     })
                     .collect(),
+                traces: projections
+                    .iter()
+                    .map(|p| {
+                        let b = &pops[p.target].bounds;
+                        p.plastic.as_ref().map(|pl| pl.worker_traces(pops[p.source].size, b[w + 1] - b[w]))
+                    })
+                    .collect(),
                 monitors: Vec::new(),
                 samples: Vec::new(),
             })
@@ -294,7 +312,14 @@ impl Network {
             recorded: vec![None; pops.len()],
             counts_per_step: vec![Vec::new(); pops.len()],
             state: Vec::new(),
+            weights: Vec::new(),
         };
+        let mut weight_monitors = Vec::new();
+        for r in &model.record.weights {
+            let (monitor, traces) = WeightMonitor::new(r, model, &projections[r.projection].csr)?;
+            weight_monitors.push(monitor);
+            recordings.weights.push(traces);
+        }
         let mut spike_mask = vec![None; pops.len()];
         for r in &model.record.spikes {
             recordings.recorded[r.population] = Some(r.ids.clone());
@@ -341,7 +366,8 @@ impl Network {
         }
 
         let n_synapses = projections.iter().map(|p| p.csr.len() as u64).sum();
-        let synapse_bytes = projections.iter().map(|p| p.csr.bytes() as u64).sum();
+        let synapse_bytes =
+            projections.iter().map(|p| (p.csr.bytes() + p.plastic.as_ref().map_or(0, Plastic::bytes)) as u64).sum();
         Ok(Network {
             dt,
             step: 0,
@@ -357,6 +383,7 @@ impl Network {
             n_synapses,
             synapse_bytes,
             build_s: start.elapsed().as_secs_f64(),
+            weight_monitors,
         })
     }
 
@@ -406,9 +433,25 @@ impl Network {
         // The whole loop runs inside the pool: handing every epoch over to the pool
         // from outside costs a thread wake-up each time (measured: 40 % of a CUBA run).
         let pool = Arc::clone(&self.pool);
+        sample_weights(&mut self.weight_monitors, &mut self.recordings, &self.projections, self.step, self.dt);
         let result = pool.install(|| self.run_epochs(steps, progress, stop));
         self.collect_state();
+        self.finish_plasticity();
         result
+    }
+
+    /// Takes the end-of-run weight snapshots and copies the live weights of plastic
+    /// projections back into their CSR tables (what [`Network::synapses`] shows).
+    fn finish_plasticity(&mut self) {
+        for (m, rec) in self.weight_monitors.iter_mut().zip(&mut self.recordings.weights) {
+            let plastic = self.projections[m.projection].plastic.as_ref().expect("monitors are on plastic projections");
+            m.finish(self.step, self.dt, plastic, rec);
+        }
+        for proj in &mut self.projections {
+            if let Some(pl) = &proj.plastic {
+                pl.weights.copy_to(&mut proj.csr.weights);
+            }
+        }
     }
 
     fn run_epochs(
@@ -435,6 +478,7 @@ impl Network {
             }
             self.step += m;
             self.collect_spikes(t0, m);
+            sample_weights(&mut self.weight_monitors, &mut self.recordings, &self.projections, self.step, self.dt);
             if self.step >= next_check {
                 self.check_finite()?;
                 next_check = self.step + 100;
@@ -460,7 +504,20 @@ impl Network {
         stop: &AtomicBool,
     ) -> Result<(), SimError> {
         let start = end - steps;
-        let Network { pops, projections, workers, pending, slots, recordings, spike_mask, dt, epoch, step, .. } = self;
+        let Network {
+            pops,
+            projections,
+            workers,
+            pending,
+            slots,
+            recordings,
+            spike_mask,
+            dt,
+            epoch,
+            step,
+            weight_monitors,
+            ..
+        } = self;
         let (pops, projections, slots, dt, epoch_len) = (&*pops, &*projections, *slots, *dt, *epoch);
         let n_pops = pops.len();
         let shared_pending = RwLock::new(std::mem::take(pending));
@@ -554,6 +611,7 @@ impl Network {
                 }
                 worker0.shards.iter_mut().for_each(|s| s.spikes.clear());
                 t += m;
+                sample_weights(weight_monitors, recordings, projections, t, dt);
                 if check {
                     failed = worker0.check_finite(0, pops, t, dt).err().or(failed);
                     next_check = t + 100;
@@ -651,6 +709,14 @@ fn merge_epoch(lists: &[&[(u64, u32)]], bounds: &[usize], t0: u64, m: u64, out: 
     }
 }
 
+/// Takes the weight samples due at step `t`.
+fn sample_weights(monitors: &mut [WeightMonitor], rec: &mut Recordings, projections: &[Proj], t: u64, dt: f64) {
+    for (m, out) in monitors.iter_mut().zip(&mut rec.weights) {
+        let plastic = projections[m.projection].plastic.as_ref().expect("monitors are on plastic projections");
+        m.sample(t, dt, plastic, out);
+    }
+}
+
 /// Counts population `p`'s spikes of the epoch per step and records those monitored.
 fn record_epoch(
     rec: &mut Recordings,
@@ -728,7 +794,30 @@ impl Worker {
 
     /// Adds the weights of the pending spikes into the ring buffers of owned targets.
     fn deliver(&mut self, w: usize, pops: &[PopInfo], projections: &[Proj], pending: &[Vec<(u64, u32)>], slots: usize) {
-        for proj in projections {
+        for (pi, proj) in projections.iter().enumerate() {
+            if let (Some(plastic), Some(traces)) = (&proj.plastic, &mut self.traces[pi]) {
+                let bounds = &pops[proj.target].bounds;
+                let shard = &mut self.shards[proj.target];
+                plastic.deliver(
+                    traces,
+                    Delivery {
+                        csr: &proj.csr,
+                        splits: &proj.splits,
+                        worker: w,
+                        cuts: bounds.len() - 2,
+                        lo: bounds[w] as u32,
+                        hi: bounds[w + 1] as u32,
+                        pre: &pending[proj.source],
+                        post: &pending[proj.target],
+                        ring: &mut shard.ring,
+                        n: shard.n,
+                        n_receptors: shard.n_receptors,
+                        receptor: proj.receptor,
+                        slots,
+                    },
+                );
+                continue;
+            }
             let spikes = &pending[proj.source];
             if spikes.is_empty() {
                 continue;
@@ -841,7 +930,7 @@ fn prefetch_rows(csr: &Csr, spikes: &[(u64, u32)], k: usize) {
 
 /// A hint to bring the cache line holding `x` into the cache.
 #[inline(always)]
-fn prefetch<T>(x: &T) {
+pub(crate) fn prefetch<T>(x: &T) {
     #[cfg(target_arch = "x86_64")]
     // SAFETY: prefetching has no effect on program state; the pointer comes from a
     // reference and so is valid in any case.

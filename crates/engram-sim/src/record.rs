@@ -36,6 +36,8 @@ pub struct Recordings {
     pub counts_per_step: Vec<Vec<u32>>,
     /// State monitors, in the order of the model's `[[record.state]]`.
     pub state: Vec<StateTraces>,
+    /// Weight monitors, in the order of the model's `[[record.weights]]`.
+    pub weights: Vec<WeightTraces>,
 }
 
 impl Recordings {
@@ -43,4 +45,21 @@ impl Recordings {
     pub fn total_spikes(&self, p: usize) -> u64 {
         self.counts_per_step[p].iter().map(|&c| c as u64).sum()
     }
+}
+
+/// Recorded weights of one plastic projection.
+#[derive(Clone, Debug, Default)]
+pub struct WeightTraces {
+    /// Projection index.
+    pub projection: usize,
+    /// Times (s) of the snapshots.
+    pub snapshot_times: Vec<f64>,
+    /// Per snapshot, every weight in CSR order (by source, then target), SI units.
+    pub snapshots: Vec<Vec<f32>>,
+    /// Traced synapses as (source, target).
+    pub synapses: Vec<(u32, u32)>,
+    /// Sample times (s) of the traces.
+    pub trace_times: Vec<f64>,
+    /// Row-major `[trace_times.len() × synapses.len()]`, SI units.
+    pub trace_values: Vec<f64>,
 }

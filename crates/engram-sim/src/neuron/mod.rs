@@ -96,6 +96,12 @@ impl Registry for Models {
     fn names(&self) -> Vec<&'static str> {
         MODELS.iter().map(|m| m.spec.name).collect()
     }
+    fn plasticity(&self, name: &str) -> Option<&'static engram_model::PlasticitySpec> {
+        crate::plasticity::spec(name)
+    }
+    fn plasticity_names(&self) -> Vec<&'static str> {
+        crate::plasticity::RULES.iter().map(|s| s.name).collect()
+    }
 }
 
 /// Weight dimensions of models whose inputs are voltage jumps only.
