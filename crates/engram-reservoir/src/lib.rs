@@ -1,0 +1,23 @@
+//! Reservoir computing on engram: echo-state networks, their readouts, the standard
+//! benchmark tasks and their scores.
+//!
+//! * [`esn`]: the leaky tanh reservoir with a sparse recurrent matrix ([`sparse`]) whose
+//!   spectral radius is set exactly by restarted Arnoldi iteration ([`spectral`]).
+//! * [`ridge`]: the closed-form ridge readout (faer's Cholesky), with the regularisation
+//!   chosen by k-fold cross-validation.
+//! * [`tasks`]: Mackey-Glass, NARMA, Lorenz-63 and i.i.d. input, generated as reservoirpy does.
+//! * [`metrics`]: NRMSE, R², squared correlation, valid prediction time.
+//! * [`rng`]: the random streams, one per part of a reservoir, from one seed.
+
+pub mod esn;
+pub mod metrics;
+pub mod ridge;
+pub mod rng;
+pub mod sparse;
+pub mod spectral;
+pub mod tasks;
+
+pub use esn::{Esn, EsnParams};
+pub use ridge::{cross_validate, CrossValidation, Moments, Ridge};
+pub use sparse::Csr;
+pub use spectral::{dense_spectral_radius, spectral_radius, SpectralRadius};
