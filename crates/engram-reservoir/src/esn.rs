@@ -178,20 +178,16 @@ impl Esn {
     }
 
     /// Runs over `steps` inputs of `dim` channels each (row-major `inputs`) and returns
-    /// the states after each step, `N` per step. `teacher`, if given, is the output fed
-    /// back at each step (`outputs` values per step, the target of the previous step).
-    pub fn run(&mut self, inputs: &[f64], dim: usize, teacher: Option<(&[f64], usize)>) -> Vec<f64> {
+    /// the states after each step, `N` per step. `fed_back`, if given, holds the output
+    /// fed back at each step (`outputs` values per step: the target of the step before).
+    pub fn run(&mut self, inputs: &[f64], dim: usize, fed_back: Option<(&[f64], usize)>) -> Vec<f64> {
         let n = self.units();
         let steps = inputs.len() / dim.max(1);
         let mut states = vec![0.0; steps * n];
         let mut prev = self.state.clone();
-        let no_output = vec![0.0; teacher.map_or(0, |(_, k)| k)];
         for t in 0..steps {
             let u = &inputs[t * dim..(t + 1) * dim];
-            let y: &[f64] = match teacher {
-                Some((ys, k)) if t > 0 => &ys[(t - 1) * k..t * k],
-                _ => &no_output,
-            };
+            let y: &[f64] = fed_back.map_or(&[], |(ys, k)| &ys[t * k..(t + 1) * k]);
             let (done, rest) = states.split_at_mut(t * n);
             let x: &[f64] = if t == 0 { &prev } else { &done[(t - 1) * n..] };
             self.step_into(x, u, y, &mut rest[..n]);
