@@ -93,7 +93,18 @@ fn write_single(dir: &Path, config: &Config) -> Result<Value, Failure> {
     if !outcome.per_delay.is_empty() {
         summary["memory_per_delay"] = json!(outcome.per_delay);
     }
-    let series = json!({ "dim": outcome.dim, "truth": outcome.truth, "prediction": outcome.prediction });
+    let mut series = json!({
+        "input_dim": outcome.input_dim,
+        "input": outcome.input,
+        "dim": outcome.dim,
+        "truth": outcome.truth,
+        "prediction": outcome.prediction,
+    });
+    // The memory task's targets (one column per delay) are the input shifted; writing
+    // them would multiply the file by the number of delays.
+    if outcome.per_delay.is_empty() {
+        series["target"] = json!(outcome.target);
+    }
     engram_io::write_json(&dir.join("series.json"), &series).map_err(io)?;
     let title = format!("{}: {}", config.name, headline(&summary));
     match outcome.per_delay.is_empty() {

@@ -119,6 +119,12 @@ pub struct Outcome {
     pub fit_s: f64,
     /// Seconds to drive it over the test inputs and predict.
     pub run_s: f64,
+    /// The whole input series (training then test), `input_dim` values per step.
+    pub input: Vec<f64>,
+    /// Values per step of `input`.
+    pub input_dim: usize,
+    /// The whole target series (training then test), `dim` values per step.
+    pub target: Vec<f64>,
     /// The test targets, `dim` values per step.
     pub truth: Vec<f64>,
     /// The test predictions, `dim` values per step.
@@ -178,6 +184,26 @@ pub fn task_data(task: &Task, steps: usize, seed: u64) -> Data {
 
 /// Runs an experiment.
 pub fn run(exp: &Experiment) -> Outcome {
+    // Building the reservoir (drawing W and setting its spectral radius) counts as
+    // fitting, as in reservoirpy, whose `fit` initialises the reservoir.
+    let fit_start = Instant::now();
+    let (din, dout) = task_dims(&exp.task);
+    let esn = Esn::new(&exp.esn, din, dout);
+    run_on(exp, esn, fit_start)
+}
+
+/// Input and output dimensions of a task.
+pub fn task_dims(task: &Task) -> (usize, usize) {
+    match task {
+        Task::MemoryCapacity { max_delay } => (1, *max_delay),
+        Task::Lorenz { .. } => (3, 3),
+        _ => (1, 1),
+    }
+}
+
+/// Runs an experiment on a given reservoir (built for the task's dimensions), timing
+/// the fit from `fit_start`.
+pub fn run_on(exp: &Experiment, mut esn: Esn, fit_start: Instant) -> Outcome {
     let steps = exp.train + exp.test;
     let (input, din, target, dout) = task_data(&exp.task, steps, exp.seed);
     // Memory capacity needs every delayed target defined in the fitted states.
@@ -185,7 +211,6 @@ pub fn run(exp: &Experiment) -> Outcome {
         Task::MemoryCapacity { max_delay } => exp.washout.max(max_delay),
         _ => exp.washout,
     };
-    let mut esn = Esn::new(&exp.esn, din, dout);
     let n = esn.units();
     // With feedback, the output fed back at step t is the target of step t − 1
     // (teacher forcing), zero before the first step.
@@ -196,7 +221,6 @@ pub fn run(exp: &Experiment) -> Outcome {
     };
     let teacher = |lo: usize, hi: usize| esn_fed_back(&fed_back, dout, lo, hi);
 
-    let fit_start = Instant::now();
     let mut ridge_used = None;
     let mut cv_scores = Vec::new();
     let readout: Readout = match &exp.readout {
@@ -260,6 +284,9 @@ pub fn run(exp: &Experiment) -> Outcome {
         metrics,
         fit_s,
         run_s,
+        input,
+        input_dim: din,
+        target,
         truth,
         prediction,
         dim: dout,
