@@ -17,13 +17,19 @@ import reservoirpy
 from reservoirpy.nodes import Reservoir, Ridge
 
 ENGRAM, OUT, REPEATS = sys.argv[1], sys.argv[2], int(sys.argv[3])
+# "all" (accuracy and speed), "accuracy" or "speed"; the speed cases run on CORES
+# ("2": both tools on both cores; "1": both pinned to core 0, reservoirpy's BLAS on one
+# thread, engram with -j 1).
+PART = sys.argv[4] if len(sys.argv) > 4 else "all"
+CORES = os.environ.get("BENCH_CORES", "2")
 HERE = os.path.dirname(os.path.abspath(__file__))
 EXAMPLES = os.path.join(HERE, "..", "examples", "reservoir")
 
 
 def engram(config, name, *extra):
     out = os.path.join(OUT, name)
-    subprocess.run([ENGRAM, "reservoir", config, "--out", out, "-j", "2", "-q", *extra], check=True)
+    pin = ["taskset", "-c", "0"] if CORES == "1" else []
+    subprocess.run([*pin, ENGRAM, "reservoir", config, "--out", out, "-j", CORES, "-q", *extra], check=True)
     with open(os.path.join(out, "metrics.json")) as f:
         metrics = json.load(f)
     with open(os.path.join(out, "series.json")) as f:
@@ -75,12 +81,13 @@ def memory_capacity(m, series, seed):
 
 
 rows = []
-for name, config, kind in [
+cases = [] if PART == "speed" else [
     ("mackey_glass", os.path.join(EXAMPLES, "mackey_glass.toml"), "nrmse"),
     ("narma10", os.path.join(EXAMPLES, "narma10.toml"), "nrmse"),
     ("memory_capacity", os.path.join(EXAMPLES, "memory_capacity.toml"), "mc"),
     ("memory_capacity_tuned", os.path.join(HERE, "reservoir", "memory_capacity_tuned.toml"), "mc"),
-]:
+]
+for name, config, kind in cases:
     for seed in (1, 2, 3):
         m, series = engram(config, f"{name}-{seed}", "--seed", str(seed))
         if kind == "mc":
@@ -95,12 +102,12 @@ for name, config, kind in [
 
 speed = []
 config = os.path.join(HERE, "reservoir", "speed.toml")
-for rep in range(REPEATS):
+for rep in range(REPEATS if PART != "accuracy" else 0):
     m, series = engram(config, f"speed-{rep}")
     xtr, ytr, xte, yte = supervised(m, series, 1)
     pred, fit_s, run_s = rpy_fit_run(m, xtr, ytr, xte, 1)
     speed.append((m["fit_s"], m["run_s"], fit_s, run_s, m["nrmse"], nrmse(yte, pred)))
     print("speed", *speed[-1], flush=True)
 
-with open(os.path.join(OUT, "results.json"), "w") as f:
-    json.dump({"reservoirpy": reservoirpy.__version__, "numpy": np.__version__, "accuracy": rows, "speed": speed}, f, indent=1)
+with open(os.path.join(OUT, f"results-{PART}-{CORES}core.json"), "w") as f:
+    json.dump({"cores": CORES, "reservoirpy": reservoirpy.__version__, "numpy": np.__version__, "accuracy": rows, "speed": speed}, f, indent=1)

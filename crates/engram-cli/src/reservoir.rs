@@ -72,6 +72,7 @@ fn describe(config: &Config) -> Value {
             "feedback_scaling": e.esn.feedback_scaling,
         },
         "readout": format!("{:?}", e.readout),
+        "intrinsic_plasticity": e.intrinsic.map(|ip| json!({"eta": ip.eta, "mean": ip.mean, "std": ip.std, "epochs": ip.epochs})),
     })
 }
 

@@ -12,6 +12,7 @@ use toml_edit::ImDocument;
 
 use crate::esn::EsnParams;
 use crate::experiment::{Experiment, Mode, ReadoutSpec, Task};
+use crate::intrinsic::IpParams;
 use crate::online::OnlineKind;
 use crate::sweep::{Sweep, SweepParam};
 use crate::tasks::MackeyGlass;
@@ -64,14 +65,29 @@ pub fn parse_config(file: &str, stem: &str, text: &str, overrides: &[String]) ->
     let mut task_table = task_entry.table("task", "a table")?;
     let (task, mode, train, test, washout) = read_task(&mut task_table)?;
     task_table.finish()?;
-    let esn = match root.get("reservoir") {
+    let (esn, intrinsic) = match root.get("reservoir") {
         Some(e) => {
             let mut t = e.table("reservoir", "a table")?;
             let p = read_reservoir(&mut t, seed)?;
+            let ip = match t.get("intrinsic_plasticity") {
+                Some(e) => {
+                    let mut ipt = e.table("reservoir.intrinsic_plasticity", "a table")?;
+                    let d = IpParams::default();
+                    let ip = IpParams {
+                        eta: number_in(&mut ipt, "eta", d.eta, 0.0, f64::INFINITY, true)?,
+                        mean: number_in(&mut ipt, "mean", d.mean, -1.0, 1.0, false)?,
+                        std: number_in(&mut ipt, "std", d.std, 0.0, 1.0, true)?,
+                        epochs: positive_count(&mut ipt, "epochs", d.epochs, "the number of passes")?,
+                    };
+                    ipt.finish()?;
+                    Some(ip)
+                }
+                None => None,
+            };
             t.finish()?;
-            p
+            (p, ip)
         }
-        None => EsnParams { seed, ..EsnParams::default() },
+        None => (EsnParams { seed, ..EsnParams::default() }, None),
     };
     let readout = match root.get("readout") {
         Some(e) => {
@@ -95,7 +111,7 @@ pub fn parse_config(file: &str, stem: &str, text: &str, overrides: &[String]) ->
     if matches!(task, Task::MemoryCapacity { .. } | Task::Narma { .. }) && mode == Mode::Generation {
         return Err(src.error(None, "task.mode", "generation needs a task whose input is its own output (mackey_glass or lorenz)"));
     }
-    let experiment = Experiment { task, mode, esn, readout, train, test, washout, seed };
+    let experiment = Experiment { task, mode, esn, readout, train, test, washout, seed, intrinsic };
     Ok(Config { name, experiment, sweep })
 }
 

@@ -140,7 +140,7 @@ impl Esn {
 
     /// The net input `W x + W_in u + W_fb y + b` of unit `r`.
     #[inline]
-    fn net_input(&self, r: usize, x: &[f64], u: &[f64], y: &[f64]) -> f64 {
+    pub(crate) fn net_input(&self, r: usize, x: &[f64], u: &[f64], y: &[f64]) -> f64 {
         let mut s = self.w.row_dot(r, x) + self.w_in.row_dot(r, u) + self.bias[r];
         if let Some(fb) = &self.w_fb {
             s += fb.row_dot(r, y);

@@ -13,6 +13,7 @@ use std::time::Instant;
 use faer::MatRef;
 
 use crate::esn::{Esn, EsnParams};
+use crate::intrinsic::{train_intrinsic, IpParams};
 use crate::metrics::{nrmse, nrmse_range, r_squared, squared_correlation, valid_prediction_steps};
 use crate::online::{OnlineKind, OnlineReadout};
 use crate::ridge::{cross_validate, Ridge};
@@ -108,6 +109,8 @@ pub struct Experiment {
     pub washout: usize,
     /// Seed of the task's data.
     pub seed: u64,
+    /// Intrinsic plasticity on the training input before the readout is fitted.
+    pub intrinsic: Option<IpParams>,
 }
 
 /// Scores, timings and the test series of one experiment.
@@ -206,6 +209,9 @@ pub fn task_dims(task: &Task) -> (usize, usize) {
 pub fn run_on(exp: &Experiment, mut esn: Esn, fit_start: Instant) -> Outcome {
     let steps = exp.train + exp.test;
     let (input, din, target, dout) = task_data(&exp.task, steps, exp.seed);
+    if let Some(ip) = &exp.intrinsic {
+        train_intrinsic(&mut esn, &input[..exp.train * din], din, ip);
+    }
     // Memory capacity needs every delayed target defined in the fitted states.
     let washout = match exp.task {
         Task::MemoryCapacity { max_delay } => exp.washout.max(max_delay),

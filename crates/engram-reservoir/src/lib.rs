@@ -3,6 +3,7 @@
 //!
 //! * [`esn`]: the leaky tanh reservoir with a sparse recurrent matrix ([`sparse`]) whose
 //!   spectral radius is set exactly by restarted Arnoldi iteration ([`spectral`]).
+//! * [`intrinsic`]: intrinsic plasticity of gains and biases (Schrauwen et al. 2008).
 //! * [`ridge`]: the closed-form ridge readout (faer's Cholesky), with the regularisation
 //!   chosen by k-fold cross-validation.
 //! * [`online`]: RLS and FORCE readouts for closed-loop generation.
@@ -16,6 +17,7 @@
 pub mod config;
 pub mod esn;
 pub mod experiment;
+pub mod intrinsic;
 pub mod metrics;
 pub mod online;
 pub mod ridge;
@@ -33,3 +35,4 @@ pub use experiment::{Experiment, Mode, Outcome, ReadoutSpec, Task};
 pub use online::{OnlineKind, OnlineReadout};
 pub use config::{load_config, parse_config, Config};
 pub use sweep::{run_sweep, Sweep, SweepParam, SweepPoint};
+pub use intrinsic::{train_intrinsic, IpParams};

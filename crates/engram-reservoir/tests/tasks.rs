@@ -17,6 +17,7 @@ fn memory_experiment(units: usize, max_delay: usize) -> Experiment {
         test: 2000,
         washout: max_delay,
         seed: 5,
+        intrinsic: None,
     }
 }
 
@@ -36,6 +37,7 @@ fn mackey_glass_one_step_reaches_reservoirpy() {
             test: 400,
             washout: 100,
             seed,
+            intrinsic: None,
         };
         scores.push(run(&exp).metrics["nrmse"]);
     }
@@ -57,6 +59,7 @@ fn narma10_with_200_units() {
         test: 1000,
         washout: 100,
         seed: 2,
+        intrinsic: None,
     };
     let e = run(&exp).metrics["nrmse"];
     assert!(e < 0.25, "{e}");
@@ -123,6 +126,7 @@ fn lorenz_generation_stays_valid_for_several_lyapunov_times() {
         test: 400,
         washout: 100,
         seed: 1,
+        intrinsic: None,
     };
     let v = run(&exp).metrics["valid_steps"];
     assert!(v > 37.0, "{v}");
