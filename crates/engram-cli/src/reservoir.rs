@@ -89,7 +89,8 @@ fn write_single(dir: &Path, config: &Config) -> Result<Value, Failure> {
         summary["ridge"] = json!(r);
     }
     if !outcome.cv_scores.is_empty() {
-        summary["cv_mse"] = json!(outcome.cv_scores.iter().map(|(l, m)| json!({"ridge": l, "mse": m})).collect::<Vec<_>>());
+        summary["cv_mse"] =
+            json!(outcome.cv_scores.iter().map(|(l, m)| json!({"ridge": l, "mse": m})).collect::<Vec<_>>());
     }
     if !outcome.per_delay.is_empty() {
         summary["memory_per_delay"] = json!(outcome.per_delay);
@@ -193,7 +194,12 @@ fn write_sweep(dir: &Path, config: &Config, sweep: &Sweep, show: bool) -> Result
 }
 
 fn print_report(summary: &Value, dir: &Path) {
-    println!("{} ({}): {}", summary["name"].as_str().unwrap_or(""), summary["task"].as_str().unwrap_or(""), headline(summary));
+    println!(
+        "{} ({}): {}",
+        summary["name"].as_str().unwrap_or(""),
+        summary["task"].as_str().unwrap_or(""),
+        headline(summary)
+    );
     for key in ["nrmse", "nrmse_range", "r2", "valid_steps", "memory_capacity", "ridge", "fit_s", "run_s"] {
         if let Some(v) = summary[key].as_f64() {
             println!("  {key:<16} {v:.6}");

@@ -89,7 +89,11 @@ fn unknown_key_suggests_the_closest() {
 fn washout_longer_than_training() {
     assert_eq!(
         run_with("washout = 50", "washout = 600"),
-        (2, "error: r.toml:7:11: task.washout: expected fewer washout steps than training steps (600), found 600".to_string())
+        (
+            2,
+            "error: r.toml:7:11: task.washout: expected fewer washout steps than training steps (600), found 600"
+                .to_string()
+        )
     );
 }
 
@@ -97,7 +101,11 @@ fn washout_longer_than_training() {
 fn unknown_readout() {
     assert_eq!(
         run_with("ridge = 1e-6", "kind = \"lasso\""),
-        (2, "error: r.toml:14:8: readout.kind: unknown readout \"lasso\", expected one of ridge, rls, force".to_string())
+        (
+            2,
+            "error: r.toml:14:8: readout.kind: unknown readout \"lasso\", expected one of ridge, rls, force"
+                .to_string()
+        )
     );
 }
 
@@ -178,7 +186,13 @@ fn memory_capacity_example_is_bounded_by_the_size() {
 fn a_sweep_writes_a_table_and_a_heat_map() {
     let (m, out, _dir) = run_example(
         "narma10",
-        &["reservoir.units=50", "task.train=600", "task.test=200", "sweep.spectral_radius=[0.5, 0.9]", "sweep.leak_rate=[0.5, 1.0]"],
+        &[
+            "reservoir.units=50",
+            "task.train=600",
+            "task.test=200",
+            "sweep.spectral_radius=[0.5, 0.9]",
+            "sweep.leak_rate=[0.5, 1.0]",
+        ],
     );
     let csv = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
     assert_eq!(csv.lines().next().unwrap(), "spectral_radius,leak_rate,nrmse,fit_s,run_s");

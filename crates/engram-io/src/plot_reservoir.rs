@@ -11,7 +11,7 @@ use crate::IoError;
 /// Draws the truth (black) and the prediction (blue) of each of `dim` interleaved
 /// channels against the step, one panel per channel, at `path` (1200 × 320 px per panel).
 pub fn plot_prediction(path: &Path, title: &str, truth: &[f64], prediction: &[f64], dim: usize) -> Result<(), IoError> {
-    if truth.len() != prediction.len() || dim == 0 || truth.len() % dim != 0 {
+    if truth.len() != prediction.len() || dim == 0 || !truth.len().is_multiple_of(dim) {
         return Err(IoError::invalid(path, "truth and prediction must have the same whole number of steps"));
     }
     ensure_font(path)?;

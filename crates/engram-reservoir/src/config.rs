@@ -4,6 +4,10 @@
 //!
 //! The format is documented in `docs/reservoir.md`.
 
+// A configuration error carries the source text it quotes (as engram-model's); it is
+// made once per failed read, never on a hot path, so its size in `Result` does not matter.
+#![allow(clippy::result_large_err)]
+
 use std::path::Path;
 
 use engram_model::reader::{Entry, TableReader};
@@ -109,7 +113,11 @@ pub fn parse_config(file: &str, stem: &str, text: &str, overrides: &[String]) ->
     };
     root.finish()?;
     if matches!(task, Task::MemoryCapacity { .. } | Task::Narma { .. }) && mode == Mode::Generation {
-        return Err(src.error(None, "task.mode", "generation needs a task whose input is its own output (mackey_glass or lorenz)"));
+        return Err(src.error(
+            None,
+            "task.mode",
+            "generation needs a task whose input is its own output (mackey_glass or lorenz)",
+        ));
     }
     let experiment = Experiment { task, mode, esn, readout, train, test, washout, seed, intrinsic };
     Ok(Config { name, experiment, sweep })
@@ -138,7 +146,8 @@ fn number_in(t: &mut TableReader<'_>, key: &'static str, default: f64, lo: f64, 
             let ok = v.is_finite() && (if open_lo { v > lo } else { v >= lo }) && v <= hi;
             if !ok {
                 let low = if open_lo { format!("> {lo}") } else { format!("≥ {lo}") };
-                let range = if hi.is_finite() { format!("a number {low} and ≤ {hi}") } else { format!("a number {low}") };
+                let range =
+                    if hi.is_finite() { format!("a number {low} and ≤ {hi}") } else { format!("a number {low}") };
                 return Err(e.error(&path, format!("expected {range}, found {v}")));
             }
             Ok(v)
@@ -183,7 +192,10 @@ fn read_task(t: &mut TableReader<'_>) -> Result<(Task, Mode, usize, usize, usize
     };
     if washout >= train {
         let e = t.get("washout").unwrap_or_else(|| t.get("train").expect("train or washout was given"));
-        return Err(e.error("task.washout", format!("expected fewer washout steps than training steps ({train}), found {washout}")));
+        return Err(e.error(
+            "task.washout",
+            format!("expected fewer washout steps than training steps ({train}), found {washout}"),
+        ));
     }
     let task = match kind {
         "mackey_glass" => {
@@ -245,7 +257,9 @@ fn read_readout(t: &mut TableReader<'_>) -> Result<ReadoutSpec> {
             forgetting: number_in(t, "forgetting", 1.0, 0.0, 1.0, true)?,
             delta: number_in(t, "delta", 1e-2, 0.0, f64::INFINITY, true)?,
         })),
-        "force" => Ok(ReadoutSpec::Online(OnlineKind::Force { alpha: number_in(t, "alpha", 1.0, 0.0, f64::INFINITY, true)? })),
+        "force" => {
+            Ok(ReadoutSpec::Online(OnlineKind::Force { alpha: number_in(t, "alpha", 1.0, 0.0, f64::INFINITY, true)? }))
+        }
         _ => {
             let entry = t.get("ridge");
             let cv = matches!(entry.as_ref().map(|e| e.item.as_str()), Some(Some("cv")));

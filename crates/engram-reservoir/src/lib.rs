@@ -27,12 +27,12 @@ pub mod spectral;
 pub mod sweep;
 pub mod tasks;
 
+pub use config::{load_config, parse_config, Config};
 pub use esn::{Esn, EsnParams};
+pub use experiment::{Experiment, Mode, Outcome, ReadoutSpec, Task};
+pub use intrinsic::{train_intrinsic, IpParams};
+pub use online::{OnlineKind, OnlineReadout};
 pub use ridge::{cross_validate, CrossValidation, Moments, Ridge};
 pub use sparse::Csr;
 pub use spectral::{dense_spectral_radius, spectral_radius, SpectralRadius};
-pub use experiment::{Experiment, Mode, Outcome, ReadoutSpec, Task};
-pub use online::{OnlineKind, OnlineReadout};
-pub use config::{load_config, parse_config, Config};
 pub use sweep::{run_sweep, Sweep, SweepParam, SweepPoint};
-pub use intrinsic::{train_intrinsic, IpParams};

@@ -10,8 +10,8 @@
 //! symmetric rank-k product, and a cross-validation fold's training moments are the
 //! total minus the fold's own.
 
-use faer::linalg::matmul::triangular::{self, BlockStructure};
 use faer::linalg::matmul::matmul;
+use faer::linalg::matmul::triangular::{self, BlockStructure};
 use faer::linalg::solvers::Solve;
 use faer::{Accum, Mat, MatRef, Par, Side};
 
@@ -113,9 +113,8 @@ impl Ridge {
             // still gives a solution.
             Err(_) => a.lblt(Side::Lower).solve(&b),
         };
-        let intercept = (0..m.xy.ncols())
-            .map(|j| mean_y[j] - (0..n).map(|i| weights[(i, j)] * mean_x[i]).sum::<f64>())
-            .collect();
+        let intercept =
+            (0..m.xy.ncols()).map(|j| mean_y[j] - (0..n).map(|i| weights[(i, j)] * mean_x[i]).sum::<f64>()).collect();
         Ridge { weights, intercept, ridge }
     }
 
@@ -223,9 +222,9 @@ mod tests {
         }
         // The intercept makes the mean prediction equal the mean target.
         let pred = r.predict(x.as_ref());
-        for j in 0..2 {
+        for (j, mean_target) in my.iter().enumerate() {
             let mean_pred = pred.col(j).iter().sum::<f64>() / 7.0;
-            assert!((mean_pred - my[j]).abs() < 1e-12);
+            assert!((mean_pred - mean_target).abs() < 1e-12);
         }
     }
 

@@ -115,10 +115,9 @@ impl Csr {
         // gathers are independent), about 2× faster than a single sum.
         let mut acc = [0.0f64; 4];
         let chunks = idx.len() / 4;
-        for c in 0..chunks {
-            for l in 0..4 {
-                let k = 4 * c + l;
-                acc[l] += val[k] as f64 * x[idx[k] as usize];
+        for (ci, cv) in idx.chunks_exact(4).zip(val.chunks_exact(4)) {
+            for ((a, i), v) in acc.iter_mut().zip(ci).zip(cv) {
+                *a += *v as f64 * x[*i as usize];
             }
         }
         for k in 4 * chunks..idx.len() {

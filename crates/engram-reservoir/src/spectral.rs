@@ -122,10 +122,7 @@ fn largest_ritz_pair(h: &[f64], m: usize, k: usize) -> ((f64, f64), Vec<(f64, f6
     let best = (0..k).max_by(|&a, &b| s[a].norm().total_cmp(&s[b].norm())).expect("k ≥ 1");
     let col: Vec<(f64, f64)> = (0..k).map(|i| (u[(i, best)].re, u[(i, best)].im)).collect();
     let len = col.iter().map(|(re, im)| re * re + im * im).sum::<f64>().sqrt();
-    (
-        (s[best].re, s[best].im),
-        col.into_iter().map(|(re, im)| (re / len, im / len)).collect(),
-    )
+    ((s[best].re, s[best].im), col.into_iter().map(|(re, im)| (re / len, im / len)).collect())
 }
 
 fn dot(a: &[f64], b: &[f64]) -> f64 {
