@@ -1,7 +1,7 @@
 //! Scores of a prediction against the truth.
 //!
 //! NRMSE here is the RMSE divided by the standard deviation of the truth (the
-//! convention of the NARMA and Mackey-Glass literature, e.g. Rodan & Tiňo 2011);
+//! usual convention for NARMA and Mackey-Glass);
 //! reservoirpy's `nrmse` divides by the range (max − min) by default, which
 //! [`nrmse_range`] gives. Multi-dimensional series are row-major, `dim` values per step.
 

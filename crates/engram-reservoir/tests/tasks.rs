@@ -47,9 +47,9 @@ fn mackey_glass_one_step_reaches_reservoirpy() {
 
 #[test]
 fn narma10_with_200_units() {
-    // NARMA-10 with 200 units, reservoirpy's hyper-parameters for 500: Rodan & Tiňo
-    // (2011, IEEE TNN 22:131, Fig. 3) report NMSE ≈ 0.04–0.06 (NRMSE ≈ 0.2–0.25) for
-    // random reservoirs of this size.
+    // NARMA-10 with 200 units and reservoirpy's hyper-parameters for 500: reservoirpy
+    // 0.4.2 on the same data (3,000 training steps) reaches NRMSE 0.16–0.20 for seeds
+    // 1–3, engram 0.18–0.22; the bound leaves room for the seed-to-seed spread.
     let exp = Experiment {
         task: Task::Narma { order: 10 },
         mode: Mode::OneStep,
@@ -107,8 +107,7 @@ fn a_delay_line_reaches_the_memory_bound() {
 fn lorenz_generation_stays_valid_for_several_lyapunov_times() {
     // Closed-loop generation of Lorenz-63 sampled every 0.03: with 300 units the
     // prediction stays within 0.4 normalised error for more than one Lyapunov time
-    // (1 / 0.906 ≈ 1.1 time units = 37 steps); Pathak et al. (2018) report ~5–8 with
-    // larger reservoirs.
+    // (1 / 0.906 ≈ 1.1 time units = 37 steps; 0.906 is the largest Lyapunov exponent).
     let exp = Experiment {
         task: Task::Lorenz { h: 0.03, horizon: 1 },
         mode: Mode::Generation,
