@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use engram_reservoir::experiment::{run as run_experiment, Mode, Outcome};
 use engram_reservoir::sweep::{headline_metric, run_sweep};
-use engram_reservoir::{load_config, Config, Experiment, Sweep};
+use engram_reservoir::{load_config, Config, Experiment, OnlineKind, ReadoutSpec, Sweep};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{json, Value};
 
@@ -71,9 +71,22 @@ fn describe(config: &Config) -> Value {
             "bias_scaling": e.esn.bias_scaling,
             "feedback_scaling": e.esn.feedback_scaling,
         },
-        "readout": format!("{:?}", e.readout),
+        "readout": readout_json(&e.readout),
         "intrinsic_plasticity": e.intrinsic.map(|ip| json!({"eta": ip.eta, "mean": ip.mean, "std": ip.std, "epochs": ip.epochs})),
     })
+}
+
+fn readout_json(r: &ReadoutSpec) -> Value {
+    match r {
+        ReadoutSpec::Ridge(l) => json!({"kind": "ridge", "ridge": l}),
+        ReadoutSpec::RidgeCv { candidates, folds } => {
+            json!({"kind": "ridge", "ridge": "cv", "candidates": candidates, "folds": folds})
+        }
+        ReadoutSpec::Online(OnlineKind::Rls { forgetting, delta }) => {
+            json!({"kind": "rls", "forgetting": forgetting, "delta": delta})
+        }
+        ReadoutSpec::Online(OnlineKind::Force { alpha }) => json!({"kind": "force", "alpha": alpha}),
+    }
 }
 
 fn write_single(dir: &Path, config: &Config) -> Result<Value, Failure> {

@@ -164,6 +164,8 @@ fn mackey_glass_example_predicts_and_plots() {
     // (bench/RESULTS-reservoir.md).
     assert!(m["nrmse"].as_f64().unwrap() < 0.02, "{m}");
     assert!(out.join("prediction.png").exists() && out.join("series.json").exists());
+    assert_eq!(m["readout"], serde_json::json!({"kind": "ridge", "ridge": 1e-5}));
+    assert_eq!(m["reservoir"]["units"], 100);
 }
 
 #[test]

@@ -112,20 +112,30 @@ impl OnlineReadout {
     /// Trains over a training series: RLS with the true inputs, FORCE with the
     /// readout's own previous output as input once the washout is over (when inputs
     /// and outputs have the same dimension; otherwise it also uses the true inputs).
+    /// With feedback weights, the fed-back output is the previous target for RLS
+    /// (teacher forcing) and the readout's own previous output for FORCE.
     pub fn train(&mut self, esn: &mut Esn, inputs: &[f64], din: usize, targets: &[f64], washout: usize) {
         let steps = inputs.len() / din;
-        let closed_loop = matches!(self.kind, OnlineKind::Force { .. }) && din == self.outputs;
-        let mut own = vec![0.0; self.outputs];
+        let k = self.outputs;
+        let force = matches!(self.kind, OnlineKind::Force { .. });
+        let closed_loop = force && din == k;
+        let mut own = vec![0.0; k];
+        let mut previous_target = vec![0.0; k];
         for t in 0..steps {
             let teacher = &inputs[t * din..(t + 1) * din];
             let u = if closed_loop && t > washout { own.clone() } else { teacher.to_vec() };
-            let fb = if esn.w_fb.is_some() { u.clone() } else { Vec::new() };
+            let fb = match (&esn.w_fb, force) {
+                (None, _) => Vec::new(),
+                (Some(_), true) => own.clone(),
+                (Some(_), false) => previous_target.clone(),
+            };
             let x = esn.step(&u, &fb).to_vec();
-            let y = &targets[t * self.outputs..(t + 1) * self.outputs];
+            let y = &targets[t * k..(t + 1) * k];
             if t >= washout {
                 self.update(&x, y);
             }
             self.predict_one(&x, &mut own);
+            previous_target.copy_from_slice(y);
         }
     }
 }

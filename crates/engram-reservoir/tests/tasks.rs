@@ -130,3 +130,28 @@ fn lorenz_generation_stays_valid_for_several_lyapunov_times() {
     let v = run(&exp).metrics["valid_steps"];
     assert!(v > 37.0, "{v}");
 }
+
+#[test]
+fn rls_reaches_the_ridge_solution_on_mackey_glass() {
+    // RLS without forgetting and with P(0) = I/δ minimises the same ridge cost with
+    // λ = δ (Haykin, Adaptive Filter Theory, §9.3), so after one pass it predicts as
+    // well as the closed form (up to the intercept, which RLS also regularises).
+    let base = Experiment {
+        task: Task::MackeyGlass { params: MackeyGlass::default(), horizon: 1, normalise: false },
+        mode: Mode::OneStep,
+        esn: EsnParams { units: 100, spectral_radius: 1.25, leak_rate: 0.3, seed: 1, ..EsnParams::default() },
+        readout: ReadoutSpec::Ridge(1e-6),
+        train: 1599,
+        test: 400,
+        washout: 100,
+        seed: 1,
+        intrinsic: None,
+    };
+    let ridge = run(&base).metrics["nrmse"];
+    let rls_exp = Experiment {
+        readout: ReadoutSpec::Online(engram_reservoir::OnlineKind::Rls { forgetting: 1.0, delta: 1e-6 }),
+        ..base
+    };
+    let rls = run(&rls_exp).metrics["nrmse"];
+    assert!((rls - ridge).abs() < 0.1 * ridge, "RLS {rls} vs ridge {ridge}");
+}
