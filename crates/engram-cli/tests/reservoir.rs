@@ -203,3 +203,12 @@ fn a_sweep_writes_a_table_and_a_heat_map() {
     assert_eq!(m["sweep"]["points"].as_array().unwrap().len(), 4);
     assert!(out.join("sweep.png").exists());
 }
+
+#[test]
+fn lorenz_example_generates_in_closed_loop() {
+    let (m, out, _dir) = run_example("lorenz", &["task.train=2000", "task.test=200"]);
+    // One Lyapunov time is about 37 steps at h = 0.03.
+    assert!(m["valid_steps"].as_f64().unwrap() > 37.0, "{m}");
+    assert_eq!(m["cv_mse"].as_array().unwrap().len(), 3);
+    assert!(out.join("prediction.png").exists());
+}
