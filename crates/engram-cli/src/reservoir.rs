@@ -160,7 +160,11 @@ fn write_sweep(dir: &Path, config: &Config, sweep: &Sweep, show: bool) -> Result
         );
         b
     });
-    let points = run_sweep(&config.experiment, sweep);
+    let points = run_sweep(&config.experiment, sweep, &|| {
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
+    });
     if let Some(b) = bar {
         b.finish_and_clear();
     }

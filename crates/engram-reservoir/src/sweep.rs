@@ -76,8 +76,9 @@ pub fn headline_metric(task: &Task) -> &'static str {
     }
 }
 
-/// Runs every point of the grid around `base`, in parallel.
-pub fn run_sweep(base: &Experiment, sweep: &Sweep) -> Vec<SweepPoint> {
+/// Runs every point of the grid around `base`, in parallel; `done` is called after
+/// each point (for a progress bar).
+pub fn run_sweep(base: &Experiment, sweep: &Sweep, done: &(dyn Fn() + Sync)) -> Vec<SweepPoint> {
     let mut points: Vec<Vec<f64>> = vec![Vec::new()];
     for (_, values) in &sweep.axes {
         points = points.into_iter().flat_map(|p| values.iter().map(move |v| [p.clone(), vec![*v]].concat())).collect();
@@ -91,6 +92,7 @@ pub fn run_sweep(base: &Experiment, sweep: &Sweep) -> Vec<SweepPoint> {
                 param.apply(&mut exp, *v);
             }
             let o = run(&exp);
+            done();
             SweepPoint { score: o.metrics[metric], fit_s: o.fit_s, run_s: o.run_s, values }
         })
         .collect()
