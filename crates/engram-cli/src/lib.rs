@@ -1,4 +1,5 @@
-//! The `engram` command line: `engram run`, `engram check` and `engram analyze`.
+//! The `engram` command line: `engram run`, `engram check`, `engram analyze` and
+//! `engram reservoir`.
 //!
 //! Flags live in [`Cli`]; each command is one module. Errors are reported here, once:
 //! model errors with the quoted source (exit 2), runtime failures with the population
@@ -11,6 +12,7 @@ use clap::{Args, Parser, Subcommand};
 mod analyze;
 mod check;
 mod output;
+mod reservoir;
 mod run;
 
 /// engram: simulate spiking neural networks described in TOML model files.
@@ -31,6 +33,31 @@ pub enum Command {
     Check(ModelArgs),
     /// Spike-train statistics of a run directory or an NPZ spike file, into analysis.json.
     Analyze(AnalyzeArgs),
+    /// Train and score a reservoir (echo-state network) on a task; write a run directory.
+    Reservoir(ReservoirArgs),
+}
+
+/// Arguments of `engram reservoir`.
+#[derive(Args, Debug)]
+pub struct ReservoirArgs {
+    /// The reservoir configuration (TOML; see docs/reservoir.md).
+    pub config: PathBuf,
+    /// Override a key of the configuration by its dotted path, e.g.
+    /// `--set reservoir.spectral_radius=0.9`; the value is read as TOML, or as a string.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Seed of every random stream (overrides `seed`).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
+    pub seed: Option<u64>,
+    /// Run directory to write (default: runs/<name>).
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 'j')]
+    pub threads: Option<usize>,
+    /// No progress bar and no report on stdout.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// Arguments of `engram analyze`.
@@ -123,6 +150,7 @@ pub fn main(cli: Cli) -> i32 {
         Command::Run(args) => run::run(&args),
         Command::Check(args) => check::check(&args),
         Command::Analyze(args) => analyze::analyze(&args),
+        Command::Reservoir(args) => reservoir::reservoir(&args),
     };
     match result {
         Ok(()) => 0,

@@ -7,6 +7,8 @@
 //! * [`plot`]: PNG figures — a spike raster with population rates, and state traces.
 //! * [`plot_analysis`]: histograms, a correlation heat map and tensor-factorisation
 //!   components for `engram analyze --report`.
+//! * [`plot_reservoir`]: prediction against truth, memory curves and sweep heat maps
+//!   for `engram reservoir`.
 //! * [`read`]: spikes read back from NPZ archives.
 //! * [`rundir`]: a run directory that appears at its final path only once complete.
 //!
@@ -17,6 +19,7 @@ pub mod json;
 pub mod npz;
 pub mod plot;
 pub mod plot_analysis;
+pub mod plot_reservoir;
 pub mod read;
 pub mod rundir;
 
@@ -28,5 +31,6 @@ pub use npz::{
 };
 pub use plot::{plot_raster, plot_state};
 pub use plot_analysis::{plot_components, plot_fraction_histograms, plot_histograms, plot_matrix, Component, Series};
+pub use plot_reservoir::{plot_curve, plot_heatmap, plot_prediction};
 pub use read::{read_spikes_npz, SpikeArrays};
 pub use rundir::RunDir;

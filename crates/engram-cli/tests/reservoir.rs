@@ -1,0 +1,214 @@
+//! `engram reservoir`: bad configurations get a located message and exit 2; every
+//! example runs end to end and writes its metrics and plot.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const BASE: &str = r#"seed = 3
+
+[task]
+kind = "narma"
+train = 600
+test = 200
+washout = 50
+
+[reservoir]
+units = 50
+spectral_radius = 0.9
+
+[readout]
+ridge = 1e-6
+"#;
+
+fn engram(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_engram")).args(args).current_dir(dir).output().expect("engram runs")
+}
+
+/// Writes `BASE` with `from` replaced by `to` as r.toml, runs `engram reservoir` on it,
+/// and returns the exit status and the first line of stderr.
+fn run_with(from: &str, to: &str) -> (i32, String) {
+    assert!(BASE.contains(from), "the base configuration contains {from:?}");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("r.toml"), BASE.replacen(from, to, 1)).unwrap();
+    let out = engram(&["reservoir", "r.toml", "-q", "--out", "out"], dir.path());
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    (out.status.code().unwrap_or(-1), stderr.lines().next().unwrap_or("").to_string())
+}
+
+#[test]
+fn the_base_configuration_runs() {
+    let (code, err) = run_with("seed = 3", "seed = 3");
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn unknown_task() {
+    assert_eq!(
+        run_with("kind = \"narma\"", "kind = \"narmax\""),
+        (
+            2,
+            "error: r.toml:4:8: task.kind: unknown task \"narmax\", expected one of mackey_glass, narma, memory_capacity, lorenz"
+                .to_string()
+        )
+    );
+}
+
+#[test]
+fn spectral_radius_that_is_not_a_number() {
+    assert_eq!(
+        run_with("spectral_radius = 0.9", "spectral_radius = \"large\""),
+        (2, "error: r.toml:11:19: reservoir.spectral_radius: expected a number, found a string".to_string())
+    );
+}
+
+#[test]
+fn negative_spectral_radius() {
+    assert_eq!(
+        run_with("spectral_radius = 0.9", "spectral_radius = -1"),
+        (2, "error: r.toml:11:19: reservoir.spectral_radius: expected a number ≥ 0, found -1".to_string())
+    );
+}
+
+#[test]
+fn leak_rate_out_of_range() {
+    assert_eq!(
+        run_with("spectral_radius = 0.9", "spectral_radius = 0.9\nleak_rate = 1.5"),
+        (2, "error: r.toml:12:13: reservoir.leak_rate: expected a number > 0 and ≤ 1, found 1.5".to_string())
+    );
+}
+
+#[test]
+fn unknown_key_suggests_the_closest() {
+    assert_eq!(
+        run_with("units = 50", "unit = 50"),
+        (2, "error: r.toml:10:1: reservoir.unit: unknown key `unit` (did you mean `units`?)".to_string())
+    );
+}
+
+#[test]
+fn washout_longer_than_training() {
+    assert_eq!(
+        run_with("washout = 50", "washout = 600"),
+        (
+            2,
+            "error: r.toml:7:11: task.washout: expected fewer washout steps than training steps (600), found 600"
+                .to_string()
+        )
+    );
+}
+
+#[test]
+fn unknown_readout() {
+    assert_eq!(
+        run_with("ridge = 1e-6", "kind = \"lasso\""),
+        (
+            2,
+            "error: r.toml:14:8: readout.kind: unknown readout \"lasso\", expected one of ridge, rls, force"
+                .to_string()
+        )
+    );
+}
+
+#[test]
+fn malformed_toml() {
+    assert_eq!(
+        run_with("units = 50", "units = = 50"),
+        (2, "error: r.toml:10:9: invalid TOML: invalid string expected `\"`, `'`".to_string())
+    );
+}
+
+#[test]
+fn generation_of_narma_is_refused() {
+    assert_eq!(
+        run_with("kind = \"narma\"", "kind = \"narma\"\nmode = \"generation\""),
+        (
+            2,
+            "error: r.toml: task.mode: generation needs a task whose input is its own output (mackey_glass or lorenz)"
+                .to_string()
+        )
+    );
+}
+
+#[test]
+fn bad_set_value_is_located_in_the_overridden_text() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("r.toml"), BASE).unwrap();
+    let out = engram(&["reservoir", "r.toml", "-q", "--set", "reservoir.spectral_radius=abc"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let first = String::from_utf8_lossy(&out.stderr).lines().next().unwrap_or("").to_string();
+    assert_eq!(first, "error: r.toml:11:19: reservoir.spectral_radius: expected a number, found a string");
+}
+
+/// Runs an example, shortened by `--set`, and returns its metrics.
+fn run_example(name: &str, set: &[&str]) -> (serde_json::Value, std::path::PathBuf, tempfile::TempDir) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/reservoir");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let config = root.join(format!("{name}.toml"));
+    let mut args = vec!["reservoir", config.to_str().unwrap(), "-q", "-j", "2", "--out", out.to_str().unwrap()];
+    for s in set {
+        args.extend(["--set", s]);
+    }
+    let o = engram(&args, dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let metrics: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("metrics.json")).unwrap()).unwrap();
+    assert!(metrics["fit_s"].as_f64().unwrap() > 0.0 && metrics["run_s"].as_f64().unwrap() > 0.0);
+    (metrics, out, dir)
+}
+
+#[test]
+fn mackey_glass_example_predicts_and_plots() {
+    let (m, out, _dir) = run_example("mackey_glass", &[]);
+    // reservoirpy 0.4.2 with these settings: NRMSE 0.008–0.010 over seeds 1–3
+    // (bench/RESULTS-reservoir.md).
+    assert!(m["nrmse"].as_f64().unwrap() < 0.02, "{m}");
+    assert!(out.join("prediction.png").exists() && out.join("series.json").exists());
+    assert_eq!(m["readout"], serde_json::json!({"kind": "ridge", "ridge": 1e-5}));
+    assert_eq!(m["reservoir"]["units"], 100);
+}
+
+#[test]
+fn narma10_example_runs_at_reduced_size() {
+    let (m, out, _dir) = run_example("narma10", &["reservoir.units=200", "task.train=2000", "task.test=500"]);
+    // With 200 units and 2,000 training steps both engram and reservoirpy reach about
+    // 0.2 (crates/engram-reservoir/tests/tasks.rs).
+    assert!(m["nrmse"].as_f64().unwrap() < 0.3, "{m}");
+    assert!(out.join("prediction.png").exists());
+}
+
+#[test]
+fn memory_capacity_example_is_bounded_by_the_size() {
+    let (m, out, _dir) = run_example("memory_capacity", &["task.train=2000", "task.test=1000", "task.max_delay=120"]);
+    let mc = m["memory_capacity"].as_f64().unwrap();
+    assert!(mc > 20.0 && mc < 100.0, "{m}");
+    assert!(out.join("memory.png").exists());
+}
+
+#[test]
+fn a_sweep_writes_a_table_and_a_heat_map() {
+    let (m, out, _dir) = run_example(
+        "narma10",
+        &[
+            "reservoir.units=50",
+            "task.train=600",
+            "task.test=200",
+            "sweep.spectral_radius=[0.5, 0.9]",
+            "sweep.leak_rate=[0.5, 1.0]",
+        ],
+    );
+    let csv = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
+    assert_eq!(csv.lines().next().unwrap(), "spectral_radius,leak_rate,nrmse,fit_s,run_s");
+    assert_eq!(csv.lines().count(), 5);
+    assert_eq!(m["sweep"]["points"].as_array().unwrap().len(), 4);
+    assert!(out.join("sweep.png").exists());
+}
+
+#[test]
+fn lorenz_example_generates_in_closed_loop() {
+    let (m, out, _dir) = run_example("lorenz", &["task.train=2000", "task.test=200"]);
+    // One Lyapunov time is about 37 steps at h = 0.03.
+    assert!(m["valid_steps"].as_f64().unwrap() > 37.0, "{m}");
+    assert_eq!(m["cv_mse"].as_array().unwrap().len(), 3);
+    assert!(out.join("prediction.png").exists());
+}

@@ -1,0 +1,357 @@
+//! A reservoir experiment: a task's data, an echo-state network, a readout, the scores.
+//!
+//! The reservoir runs once through the series, as reservoirpy's `esn.fit(x_train,
+//! y_train, warmup)` followed by `esn.run(x_test)`: the training phase ("fit", timed as
+//! `fit_s`) drives the reservoir over the training inputs and solves the readout from
+//! the states after the washout; the test phase ("run", `run_s`) continues from the
+//! last training state. In generation mode the test phase feeds each prediction back
+//! as the next input (closed loop).
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use faer::MatRef;
+
+use crate::esn::{Esn, EsnParams};
+use crate::intrinsic::{train_intrinsic, IpParams};
+use crate::metrics::{nrmse, nrmse_range, r_squared, squared_correlation, valid_prediction_steps};
+use crate::online::{OnlineKind, OnlineReadout};
+use crate::ridge::{cross_validate, Ridge};
+use crate::tasks::{lorenz, mackey_glass, narma, uniform_input, MackeyGlass};
+
+/// Threshold of the valid prediction time (Pathak et al. 2018).
+pub const VALID_TIME_THRESHOLD: f64 = 0.4;
+
+/// What the readout predicts from the input.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Task {
+    /// The Mackey-Glass series `horizon` steps ahead.
+    MackeyGlass {
+        /// Series parameters.
+        params: MackeyGlass,
+        /// Steps ahead.
+        horizon: usize,
+        /// Rescale the series to [−1, 1] first.
+        normalise: bool,
+    },
+    /// NARMA of `order` from its input.
+    Narma {
+        /// The order (10 for NARMA-10).
+        order: usize,
+    },
+    /// Recall of the input 1..=`max_delay` steps back (Jaeger 2002).
+    MemoryCapacity {
+        /// Largest delay.
+        max_delay: usize,
+    },
+    /// The Lorenz-63 state `horizon` samples ahead, each coordinate z-scored.
+    Lorenz {
+        /// Sampling interval.
+        h: f64,
+        /// Steps ahead.
+        horizon: usize,
+    },
+}
+
+impl Task {
+    /// The task's name as in configuration files.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Task::MackeyGlass { .. } => "mackey_glass",
+            Task::Narma { .. } => "narma",
+            Task::MemoryCapacity { .. } => "memory_capacity",
+            Task::Lorenz { .. } => "lorenz",
+        }
+    }
+}
+
+/// How predictions are made in the test phase.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Each prediction from the true input.
+    OneStep,
+    /// Each prediction from the previous prediction (autonomous generation).
+    Generation,
+}
+
+/// How the readout is trained.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ReadoutSpec {
+    /// Ridge regression with a fixed `λ`.
+    Ridge(f64),
+    /// Ridge regression with `λ` chosen among `candidates` by `folds`-fold CV.
+    RidgeCv {
+        /// The candidates for `λ`.
+        candidates: Vec<f64>,
+        /// Number of folds.
+        folds: usize,
+    },
+    /// An online readout (RLS, or FORCE in closed loop).
+    Online(OnlineKind),
+}
+
+/// Everything an experiment needs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Experiment {
+    /// The task.
+    pub task: Task,
+    /// One-step or generation.
+    pub mode: Mode,
+    /// The reservoir.
+    pub esn: EsnParams,
+    /// The readout.
+    pub readout: ReadoutSpec,
+    /// Training steps (including the washout).
+    pub train: usize,
+    /// Test steps.
+    pub test: usize,
+    /// Initial training steps whose states are discarded.
+    pub washout: usize,
+    /// Seed of the task's data.
+    pub seed: u64,
+    /// Intrinsic plasticity on the training input before the readout is fitted.
+    pub intrinsic: Option<IpParams>,
+}
+
+/// Scores, timings and the test series of one experiment.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    /// Named scores: `nrmse`, `nrmse_range`, `r2`, `valid_steps`, `memory_capacity`, ….
+    pub metrics: BTreeMap<&'static str, f64>,
+    /// Seconds to drive the reservoir over the training inputs and fit the readout.
+    pub fit_s: f64,
+    /// Seconds to drive it over the test inputs and predict.
+    pub run_s: f64,
+    /// The whole input series (training then test), `input_dim` values per step.
+    pub input: Vec<f64>,
+    /// Values per step of `input`.
+    pub input_dim: usize,
+    /// The whole target series (training then test), `dim` values per step.
+    pub target: Vec<f64>,
+    /// The test targets, `dim` values per step.
+    pub truth: Vec<f64>,
+    /// The test predictions, `dim` values per step.
+    pub prediction: Vec<f64>,
+    /// Values per step of `truth` and `prediction`.
+    pub dim: usize,
+    /// Memory capacity per delay (memory-capacity task only).
+    pub per_delay: Vec<f64>,
+    /// The regularisation used, and the cross-validation scores when it was chosen.
+    pub ridge: Option<f64>,
+    /// `(λ, validation MSE)` per candidate.
+    pub cv_scores: Vec<(f64, f64)>,
+    /// Spectral radius of `W` before scaling (Arnoldi).
+    pub raw_radius: f64,
+}
+
+/// Input and target series of a task: `(input, input dim, target, target dim)`.
+type Data = (Vec<f64>, usize, Vec<f64>, usize);
+
+/// The input and target series, `steps` of each.
+pub fn task_data(task: &Task, steps: usize, seed: u64) -> Data {
+    match task {
+        Task::MackeyGlass { params, horizon, normalise } => {
+            let mut x = mackey_glass(params, steps + horizon, seed, None);
+            if *normalise {
+                let (lo, hi) = x.iter().fold((f64::MAX, f64::MIN), |(l, h), v| (l.min(*v), h.max(*v)));
+                x.iter_mut().for_each(|v| *v = 2.0 * (*v - lo) / (hi - lo) - 1.0);
+            }
+            (x[..steps].to_vec(), 1, x[*horizon..].to_vec(), 1)
+        }
+        Task::Narma { order } => {
+            let (u, y) = narma(steps, *order, seed);
+            (u, 1, y, 1)
+        }
+        Task::MemoryCapacity { max_delay } => {
+            let u = uniform_input(steps, seed);
+            let k = *max_delay;
+            let mut y = vec![0.0; steps * k];
+            for t in 0..steps {
+                for d in 1..=k.min(t) {
+                    y[t * k + d - 1] = u[t - d];
+                }
+            }
+            (u, 1, y, k)
+        }
+        Task::Lorenz { h, horizon } => {
+            let mut s = lorenz(steps + horizon, *h);
+            for d in 0..3 {
+                let col: Vec<f64> = s.iter().skip(d).step_by(3).copied().collect();
+                let (mean, std) = crate::metrics::mean_std(&col);
+                s.iter_mut().skip(d).step_by(3).for_each(|v| *v = (*v - mean) / std);
+            }
+            (s[..3 * steps].to_vec(), 3, s[3 * horizon..].to_vec(), 3)
+        }
+    }
+}
+
+/// Runs an experiment.
+pub fn run(exp: &Experiment) -> Outcome {
+    // Building the reservoir (drawing W and setting its spectral radius) counts as
+    // fitting, as in reservoirpy, whose `fit` initialises the reservoir.
+    let fit_start = Instant::now();
+    let (din, dout) = task_dims(&exp.task);
+    let esn = Esn::new(&exp.esn, din, dout);
+    run_on(exp, esn, fit_start)
+}
+
+/// Input and output dimensions of a task.
+pub fn task_dims(task: &Task) -> (usize, usize) {
+    match task {
+        Task::MemoryCapacity { max_delay } => (1, *max_delay),
+        Task::Lorenz { .. } => (3, 3),
+        _ => (1, 1),
+    }
+}
+
+/// Runs an experiment on a given reservoir (built for the task's dimensions), timing
+/// the fit from `fit_start`.
+pub fn run_on(exp: &Experiment, mut esn: Esn, fit_start: Instant) -> Outcome {
+    let steps = exp.train + exp.test;
+    let (input, din, target, dout) = task_data(&exp.task, steps, exp.seed);
+    if let Some(ip) = &exp.intrinsic {
+        train_intrinsic(&mut esn, &input[..exp.train * din], din, ip);
+    }
+    // Memory capacity needs every delayed target defined in the fitted states.
+    let washout = match exp.task {
+        Task::MemoryCapacity { max_delay } => exp.washout.max(max_delay),
+        _ => exp.washout,
+    };
+    let n = esn.units();
+    // With feedback, the output fed back at step t is the target of step t − 1
+    // (teacher forcing), zero before the first step.
+    let fed_back: Vec<f64> = if esn.w_fb.is_some() {
+        std::iter::repeat_n(0.0, dout).chain(target[..(steps - 1) * dout].iter().copied()).collect()
+    } else {
+        Vec::new()
+    };
+    let teacher = |lo: usize, hi: usize| esn_fed_back(&fed_back, dout, lo, hi);
+
+    let mut ridge_used = None;
+    let mut cv_scores = Vec::new();
+    let readout: Readout = match &exp.readout {
+        ReadoutSpec::Online(kind) => {
+            let mut online = OnlineReadout::new(*kind, n, dout);
+            online.train(&mut esn, &input[..exp.train * din], din, &target[..exp.train * dout], washout);
+            Readout::Online(online)
+        }
+        spec => {
+            let states = esn.run(&input[..exp.train * din], din, teacher(0, exp.train));
+            let kept = exp.train - washout;
+            let s = MatRef::from_column_major_slice(&states[washout * n..], n, kept);
+            let y = MatRef::from_row_major_slice(&target[washout * dout..exp.train * dout], kept, dout);
+            let ridge = match spec {
+                ReadoutSpec::Ridge(l) => Ridge::fit(s, y, *l),
+                ReadoutSpec::RidgeCv { candidates, folds } => {
+                    let cv = cross_validate(s, y, candidates, *folds);
+                    cv_scores = cv.scores;
+                    cv.readout
+                }
+                ReadoutSpec::Online(_) => unreachable!("handled above"),
+            };
+            ridge_used = Some(ridge.ridge);
+            Readout::Ridge(ridge)
+        }
+    };
+    let fit_s = fit_start.elapsed().as_secs_f64();
+
+    let run_start = Instant::now();
+    let truth = target[exp.train * dout..].to_vec();
+    let prediction = match exp.mode {
+        Mode::OneStep => {
+            let states = esn.run(&input[exp.train * din..], din, teacher(exp.train, steps));
+            readout.predict_all(&states, n, dout)
+        }
+        Mode::Generation => generate(&mut esn, &readout, exp.test, din, dout),
+    };
+    let run_s = run_start.elapsed().as_secs_f64();
+
+    let mut metrics = BTreeMap::new();
+    let mut per_delay = Vec::new();
+    match exp.task {
+        Task::MemoryCapacity { max_delay } => {
+            for d in 0..max_delay {
+                let col = |v: &[f64]| v.iter().skip(d).step_by(max_delay).copied().collect::<Vec<_>>();
+                per_delay.push(squared_correlation(&col(&truth), &col(&prediction)));
+            }
+            metrics.insert("memory_capacity", per_delay.iter().sum());
+        }
+        _ => {
+            metrics.insert("nrmse", nrmse(&truth, &prediction));
+            metrics.insert("nrmse_range", nrmse_range(&truth, &prediction));
+            metrics.insert("r2", r_squared(&truth, &prediction));
+            if exp.mode == Mode::Generation {
+                let v = valid_prediction_steps(&truth, &prediction, dout, VALID_TIME_THRESHOLD);
+                metrics.insert("valid_steps", v as f64);
+            }
+        }
+    }
+    Outcome {
+        metrics,
+        fit_s,
+        run_s,
+        input,
+        input_dim: din,
+        target,
+        truth,
+        prediction,
+        dim: dout,
+        per_delay,
+        ridge: ridge_used,
+        cv_scores,
+        raw_radius: esn.raw_radius,
+    }
+}
+
+/// Steps `lo..hi` of the fed-back series, or nothing without feedback.
+fn esn_fed_back(fed_back: &[f64], dout: usize, lo: usize, hi: usize) -> Option<(&[f64], usize)> {
+    (!fed_back.is_empty()).then(|| (&fed_back[lo * dout..hi * dout], dout))
+}
+
+/// A trained readout of either kind.
+enum Readout {
+    Ridge(Ridge),
+    Online(OnlineReadout),
+}
+
+impl Readout {
+    fn predict_one(&self, state: &[f64], out: &mut [f64]) {
+        match self {
+            Readout::Ridge(r) => r.predict_one(state, out),
+            Readout::Online(o) => o.predict_one(state, out),
+        }
+    }
+
+    fn predict_all(&self, states: &[f64], n: usize, dout: usize) -> Vec<f64> {
+        match self {
+            Readout::Ridge(r) => {
+                let t = states.len() / n;
+                let p = r.predict(MatRef::from_column_major_slice(states, n, t));
+                (0..t).flat_map(|i| (0..dout).map(move |j| (i, j))).map(|(i, j)| p[(i, j)]).collect()
+            }
+            Readout::Online(o) => {
+                let mut out = vec![0.0; states.len() / n * dout];
+                for (x, y) in states.chunks(n).zip(out.chunks_mut(dout)) {
+                    o.predict_one(x, y);
+                }
+                out
+            }
+        }
+    }
+}
+
+/// Closed-loop generation of `steps` outputs from the reservoir's current state: the
+/// output predicted from the last state is the next input (and the fed-back output).
+fn generate(esn: &mut Esn, readout: &Readout, steps: usize, din: usize, dout: usize) -> Vec<f64> {
+    assert_eq!(din, dout, "generation feeds outputs back as inputs");
+    let mut y = vec![0.0; dout];
+    readout.predict_one(&esn.state, &mut y);
+    let mut out = Vec::with_capacity(steps * dout);
+    for _ in 0..steps {
+        let fb = if esn.w_fb.is_some() { y.clone() } else { Vec::new() };
+        let x = esn.step(&y, &fb).to_vec();
+        readout.predict_one(&x, &mut y);
+        out.extend_from_slice(&y);
+    }
+    out
+}
