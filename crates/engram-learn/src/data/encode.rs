@@ -1,0 +1,125 @@
+//! Spike encodings of feature vectors.
+//!
+//! | encoding | input | spikes |
+//! |---|---|---|
+//! | `rate` | features in [0, 1] | each step, channel `i` fires with probability `x_i` (snnTorch `spikegen.rate`) |
+//! | `latency` | features in [0, 1] | channel `i` fires once at step `round((1 - x_i)(T - 1))` if `x_i > threshold` (snnTorch `spikegen.latency(linear=True)`) |
+//! | `levels` | a time series of length L | step `t` of `T = L · repeat`: the one channel whose value bin holds `x[t / repeat]` fires (population coding of the value) |
+//! | `raster` | a `T × channels` raster | as is |
+
+use rand::Rng;
+
+use crate::data::Dataset;
+
+/// How features become input spikes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Encoding {
+    /// Bernoulli spikes with probability equal to the feature.
+    Rate {
+        /// Time steps.
+        steps: usize,
+    },
+    /// One spike per feature, earlier for larger values.
+    Latency {
+        /// Time steps.
+        steps: usize,
+        /// Features at or below this do not fire.
+        threshold: f32,
+    },
+    /// Value bins of a time series, one channel per bin.
+    Levels {
+        /// Bins (channels).
+        channels: usize,
+        /// Steps per sample of the series.
+        repeat: usize,
+        /// Lower edge of the first bin.
+        low: f32,
+        /// Upper edge of the last bin.
+        high: f32,
+    },
+    /// Already spikes, `steps × channels` per sample.
+    Raster {
+        /// Time steps.
+        steps: usize,
+        /// Channels.
+        channels: usize,
+    },
+}
+
+impl Encoding {
+    /// Time steps of an encoded sample of `n_features` features.
+    pub fn steps(&self, n_features: usize) -> usize {
+        match *self {
+            Encoding::Rate { steps } | Encoding::Latency { steps, .. } | Encoding::Raster { steps, .. } => steps,
+            Encoding::Levels { repeat, .. } => n_features * repeat,
+        }
+    }
+
+    /// Input channels for `n_features` features.
+    pub fn channels(&self, n_features: usize) -> usize {
+        match *self {
+            Encoding::Rate { .. } | Encoding::Latency { .. } => n_features,
+            Encoding::Levels { channels, .. } | Encoding::Raster { channels, .. } => channels,
+        }
+    }
+
+    /// Whether encoding draws random numbers (and so differs between epochs).
+    pub fn is_random(&self) -> bool {
+        matches!(self, Encoding::Rate { .. })
+    }
+
+    /// Checks that the data set fits this encoding; the message says what does not.
+    pub fn check(&self, data: &Dataset) -> Result<(), String> {
+        let n = data.n_features();
+        match *self {
+            Encoding::Raster { steps, channels } if n != steps * channels => Err(format!(
+                "the data set's samples have {n} values, but a raster of {steps} steps × {channels} channels needs {}",
+                steps * channels
+            )),
+            Encoding::Rate { .. } | Encoding::Latency { .. } => {
+                match data.features.iter().flatten().find(|x| !(0.0..=1.0).contains(*x)) {
+                    Some(x) => Err(format!("rate and latency encodings need features in [0, 1], found {x}")),
+                    None => Ok(()),
+                }
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The input spikes of one sample, `steps × channels`, row per step.
+    pub fn encode(&self, x: &[f32], rng: &mut impl Rng) -> Vec<f32> {
+        let steps = self.steps(x.len());
+        let channels = self.channels(x.len());
+        let mut out = vec![0.0; steps * channels];
+        match *self {
+            Encoding::Rate { steps } => {
+                for t in 0..steps {
+                    for (i, &p) in x.iter().enumerate() {
+                        if rng.random::<f32>() < p {
+                            out[t * channels + i] = 1.0;
+                        }
+                    }
+                }
+            }
+            Encoding::Latency { steps, threshold } => {
+                for (i, &v) in x.iter().enumerate() {
+                    if v > threshold {
+                        let t = ((1.0 - v) * (steps - 1) as f32).round() as usize;
+                        out[t * channels + i] = 1.0;
+                    }
+                }
+            }
+            Encoding::Levels { channels, repeat, low, high } => {
+                let width = (high - low) / channels as f32;
+                for (k, &v) in x.iter().enumerate() {
+                    let bin = (((v - low) / width).floor().max(0.0) as usize).min(channels - 1);
+                    for r in 0..repeat {
+                        out[(k * repeat + r) * channels + bin] = 1.0;
+                    }
+                }
+            }
+            Encoding::Raster { .. } => out.copy_from_slice(x),
+        }
+        out
+    }
+}
