@@ -1,4 +1,4 @@
-//! The `engram` command line: `engram run`, `engram check` and `engram analyze`.
+//! The `engram` command line: `engram run`, `engram check`, `engram analyze` and `engram train`.
 //!
 //! Flags live in [`Cli`]; each command is one module. Errors are reported here, once:
 //! model errors with the quoted source (exit 2), runtime failures with the population
@@ -12,6 +12,7 @@ mod analyze;
 mod check;
 mod output;
 mod run;
+mod train;
 
 /// engram: simulate spiking neural networks described in TOML model files.
 #[derive(Parser, Debug)]
@@ -31,6 +32,30 @@ pub enum Command {
     Check(ModelArgs),
     /// Spike-train statistics of a run directory or an NPZ spike file, into analysis.json.
     Analyze(AnalyzeArgs),
+    /// Train a spiking network with surrogate gradients (docs/train.md).
+    Train(TrainArgs),
+}
+
+/// Arguments of `engram train`.
+#[derive(Args, Debug)]
+pub struct TrainArgs {
+    /// The training configuration (TOML).
+    pub config: PathBuf,
+    /// Override a key of the configuration by its dotted path, e.g. `--set training.epochs=5`.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Seed of initialisation, shuffling and encoding (overrides `training.seed`).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
+    pub seed: Option<u64>,
+    /// Run directory to write (default: runs/<name>).
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 'j')]
+    pub threads: Option<usize>,
+    /// No progress bar and no report on stdout.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// Arguments of `engram analyze`.
@@ -123,6 +148,7 @@ pub fn main(cli: Cli) -> i32 {
         Command::Run(args) => run::run(&args),
         Command::Check(args) => check::check(&args),
         Command::Analyze(args) => analyze::analyze(&args),
+        Command::Train(args) => train::run(&args),
     };
     match result {
         Ok(()) => 0,

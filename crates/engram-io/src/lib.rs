@@ -6,6 +6,7 @@
 //! * [`plot`]: PNG figures — a spike raster with population rates, and state traces.
 //! * [`plot_analysis`]: histograms, a correlation heat map and tensor-factorisation
 //!   components for `engram analyze --report`.
+//! * [`plot_training`]: the loss and accuracy curves of `engram train`.
 //! * [`read`]: spikes read back from NPZ archives.
 //! * [`rundir`]: a run directory that appears at its final path only once complete.
 //!
@@ -16,6 +17,7 @@ pub mod json;
 pub mod npz;
 pub mod plot;
 pub mod plot_analysis;
+pub mod plot_training;
 pub mod read;
 pub mod rundir;
 
@@ -24,5 +26,6 @@ pub use json::write_json;
 pub use npz::{write_rates_npz, write_spikes_npz, write_state_npz, PopulationSpikes, StateTrace};
 pub use plot::{plot_raster, plot_state};
 pub use plot_analysis::{plot_components, plot_histograms, plot_matrix, Component, Series};
+pub use plot_training::{plot_training, Curves};
 pub use read::{read_spikes_npz, SpikeArrays};
 pub use rundir::RunDir;

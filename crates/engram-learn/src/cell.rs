@@ -131,56 +131,98 @@ pub fn forward_with_reset<F: Real>(
     if spec.adaptation.is_some() {
         c.a = vec![F::zero(); len];
     }
-    let props: Vec<F> = (0..alpha.len().max(beta.len())).map(|j| propagator(alpha[j % alpha.len()], beta[j % beta.len()]).0).collect();
+    let (al, be, props) = per_neuron(alpha, beta, n);
+    let p: Vec<F> = props.iter().map(|q| q.0).collect();
     let one = F::one();
+    let (rho, strength) = spec.adaptation.map_or((0.0, 0.0), |a| (a.rho, a.strength));
+    let (rho, one_minus_rho, strength) = (F::of(rho), F::of(1.0 - rho), F::of(strength));
     let block = batch * n;
+    let zeros = vec![F::zero(); n];
     let mut rec = vec![F::zero(); block];
+    let mut theta = vec![one; n];
+    let CellCache { m: cm, v: cv, i: ci, s: cs, a: ca } = &mut c;
     for t in 0..steps {
-        let now = t * block..(t + 1) * block;
+        let now = t * block;
         if let (Some(w), true) = (w_rec, t > 0) {
-            matmul(&mut rec, MatRef::new(&c.s[now.start - block..now.start], batch, n), MatRef::new(w, n, n), false, 1);
+            matmul(&mut rec, MatRef::new(&cs[now - block..now], batch, n), MatRef::new(w, n, n), false, 1);
         }
+        // The previous and the current block of each state variable; the loops below
+        // run over one sample's row of neurons so that they vectorise.
+        let (v_hist, v_now) = cv.split_at_mut(now);
+        let (i_hist, i_now) = ci.split_at_mut(now);
+        let (s_len, a_len) = (cs.len(), ca.len());
+        let (s_hist, s_now) = cs.split_at_mut(now.min(s_len));
+        let (a_hist, a_now) = ca.split_at_mut(now.min(a_len));
         for b in 0..batch {
+            let r = b * n..(b + 1) * n;
+            let (v_prev, i_prev) = (prev_row(v_hist, &zeros, t, block, r.start), prev_row(i_hist, &zeros, t, block, r.start));
+            let m = &mut cm[now + r.start..now + r.end];
             for j in 0..n {
-                let x = t * block + b * n + j;
-                let (v_prev, i_prev) = if t > 0 { (c.v[x - block], c.i[x - block]) } else { (F::zero(), F::zero()) };
-                let (al, be, p) = (alpha[j % alpha.len()], beta[j % beta.len()], props[j % props.len()]);
-                let m = be * v_prev + p * i_prev;
-                let mut i_now = al * i_prev + u[x];
-                if w_rec.is_some() && t > 0 {
-                    i_now = i_now + rec[b * n + j];
+                m[j] = be[j] * v_prev[j] + p[j] * i_prev[j];
+            }
+            let i_row = &mut i_now[r.clone()];
+            let (u_row, rec_row) = (&u[now + r.start..now + r.end], &rec[r.clone()]);
+            for j in 0..n {
+                i_row[j] = al[j] * i_prev[j] + u_row[j] + rec_row[j];
+            }
+            let v = &mut v_now[r.clone()];
+            if !spec.spiking {
+                v.copy_from_slice(m);
+                continue;
+            }
+            if spec.adaptation.is_some() {
+                let (s_prev, a_prev) = (prev_row(s_hist, &zeros, t, block, r.start), prev_row(a_hist, &zeros, t, block, r.start));
+                let a = &mut a_now[r.clone()];
+                for j in 0..n {
+                    a[j] = rho * a_prev[j] + one_minus_rho * s_prev[j];
+                    theta[j] = one + strength * a[j];
                 }
-                c.m[x] = m;
-                c.i[x] = i_now;
-                if !spec.spiking {
-                    c.v[x] = m;
-                    continue;
+            }
+            let s_row = &mut s_now[r.clone()];
+            if spec.smooth {
+                for j in 0..n {
+                    s_row[j] = spec.surrogate.smooth(m[j] - theta[j]);
                 }
-                let mut theta = one;
-                if let Some(ad) = spec.adaptation {
-                    let s_prev = if t > 0 { c.s[x - block] } else { F::zero() };
-                    let a_prev = if t > 0 { c.a[x - block] } else { F::zero() };
-                    let a = F::of(ad.rho) * a_prev + F::of(1.0 - ad.rho) * s_prev;
-                    c.a[x] = a;
-                    theta = one + F::of(ad.strength) * a;
+            } else {
+                for j in 0..n {
+                    s_row[j] = if m[j] >= theta[j] { one } else { F::zero() };
                 }
-                let s = if spec.smooth {
-                    spec.surrogate.smooth(m - theta)
-                } else if m >= theta {
-                    one
-                } else {
-                    F::zero()
-                };
-                c.s[x] = s;
-                let s = reset_spikes.map_or(s, |r| r[x]);
-                c.v[x] = match spec.reset {
-                    Reset::Zero => m * (one - s),
-                    Reset::Subtract => m - theta * s,
-                };
+            }
+            let reset_row = reset_spikes.map_or(&*s_row, |rs| &rs[now + r.start..now + r.end]);
+            match spec.reset {
+                Reset::Zero => {
+                    for j in 0..n {
+                        v[j] = m[j] * (one - reset_row[j]);
+                    }
+                }
+                Reset::Subtract => {
+                    for j in 0..n {
+                        v[j] = m[j] - theta[j] * reset_row[j];
+                    }
+                }
             }
         }
     }
     c
+}
+
+/// The row starting at `start` of step `t - 1` in `hist` (steps `0..t`), or `zeros` at `t = 0`.
+fn prev_row<'a, F>(hist: &'a [F], zeros: &'a [F], t: usize, block: usize, start: usize) -> &'a [F] {
+    if t == 0 {
+        zeros
+    } else {
+        let o = (t - 1) * block + start;
+        &hist[o..o + zeros.len()]
+    }
+}
+
+/// `α`, `β` and the propagator `(p, ∂p/∂α, ∂p/∂β)` for each of `n` neurons, from
+/// parameters with one entry per layer or per neuron.
+fn per_neuron<F: Real>(alpha: &[F], beta: &[F], n: usize) -> (Vec<F>, Vec<F>, Vec<(F, F, F)>) {
+    let al: Vec<F> = (0..n).map(|j| alpha[j % alpha.len()]).collect();
+    let be: Vec<F> = (0..n).map(|j| beta[j % beta.len()]).collect();
+    let props = al.iter().zip(&be).map(|(&a, &b)| propagator(a, b)).collect();
+    (al, be, props)
 }
 
 /// Gradients of a [`forward`] run.
@@ -212,11 +254,11 @@ pub fn backward<F: Real>(
     let block = batch * n;
     let one = F::one();
     let mut grad_u = vec![F::zero(); steps * block];
-    let mut g_alpha = vec![F::zero(); alpha.len()];
-    let mut g_beta = vec![F::zero(); beta.len()];
-    let n_p = alpha.len().max(beta.len());
-    let props: Vec<(F, F, F)> = (0..n_p).map(|j| propagator(alpha[j % alpha.len()], beta[j % beta.len()])).collect();
-    let mut g_p = vec![F::zero(); n_p];
+    let (al, be, props) = per_neuron(alpha, beta, n);
+    // Per-neuron sums, folded into shared parameters at the end.
+    let mut g_al = vec![F::zero(); n];
+    let mut g_be = vec![F::zero(); n];
+    let mut g_p = vec![F::zero(); n];
     // Gradients flowing from step t+1 into the state of step t.
     let mut g_v = vec![F::zero(); block];
     let mut g_i = vec![F::zero(); block];
@@ -224,52 +266,68 @@ pub fn backward<F: Real>(
     let mut g_s = vec![F::zero(); block];
     let mut g_s_next = vec![F::zero(); block];
     let (rho, strength) = spec.adaptation.map_or((0.0, 0.0), |a| (a.rho, a.strength));
+    let (rho, one_minus_rho, strength) = (F::of(rho), F::of(1.0 - rho), F::of(strength));
+    let adaptive = spec.adaptation.is_some();
+    let p: Vec<F> = props.iter().map(|q| q.0).collect();
+    let zeros = vec![F::zero(); n];
+    let mut x = vec![F::zero(); n];
+    let mut sg = vec![F::zero(); n];
+    let mut gm = vec![F::zero(); n];
+    let mut theta = vec![one; n];
     for t in (0..steps).rev() {
         for b in 0..batch {
-            for j in 0..n {
-                let k = b * n + j;
-                let x = t * block + k;
-                let (al, be) = (alpha[j % alpha.len()], beta[j % beta.len()]);
-                let p = props[j % n_p].0;
-                let m = cache.m[x];
-                let gm = if spec.spiking {
-                    let s = cache.s[x];
-                    let theta = if spec.adaptation.is_some() { one + F::of(strength) * cache.a[x] } else { one };
-                    let sg = spec.surrogate.derivative(m - theta);
-                    let mut gs = grad_out[x] + g_s[k];
-                    let gv = g_v[k];
-                    let (dv_dm, dv_ds, dv_dtheta) = match spec.reset {
-                        Reset::Zero => (one - s, -m, F::zero()),
-                        Reset::Subtract => (one, -theta, -s),
-                    };
-                    // Detaching treats the spike in the reset as a constant; the
-                    // threshold it is multiplied by still carries its gradient.
-                    let dv_ds = if spec.detach_reset { F::zero() } else { dv_ds };
-                    gs = gs + gv * dv_ds;
-                    let gm = gv * dv_dm + gs * sg;
-                    if spec.adaptation.is_some() {
-                        let g_theta = -gs * sg + gv * dv_dtheta;
-                        g_a[k] = g_a[k] + F::of(strength) * g_theta;
+            let r = b * n..(b + 1) * n;
+            let row = t * block + r.start..t * block + r.end;
+            let (v_prev, i_prev) =
+                (prev_row(&cache.v, &zeros, t, block, r.start), prev_row(&cache.i, &zeros, t, block, r.start));
+            let (gout, m) = (&grad_out[row.clone()], &cache.m[row.clone()]);
+            let (g_v, g_i, g_a, g_s) = (&mut g_v[r.clone()], &mut g_i[r.clone()], &mut g_a[r.clone()], &g_s[r.clone()]);
+            if spec.spiking {
+                let s = &cache.s[row.clone()];
+                if adaptive {
+                    for (th, &a) in theta.iter_mut().zip(&cache.a[row.clone()]) {
+                        *th = one + strength * a;
                     }
-                    gm
-                } else {
-                    grad_out[x] + g_v[k]
-                };
-                let gi = g_i[k];
-                grad_u[x] = gi;
-                if t > 0 {
-                    let (v_prev, i_prev) = (cache.v[x - block], cache.i[x - block]);
-                    g_beta[j % beta.len()] = g_beta[j % beta.len()] + gm * v_prev;
-                    g_p[j % n_p] = g_p[j % n_p] + gm * i_prev;
-                    g_alpha[j % alpha.len()] = g_alpha[j % alpha.len()] + gi * i_prev;
                 }
-                g_v[k] = be * gm;
-                g_i[k] = al * gi + p * gm;
-                g_s_next[k] = F::zero();
-                if spec.adaptation.is_some() {
-                    g_s_next[k] = F::of(1.0 - rho) * g_a[k];
-                    g_a[k] = F::of(rho) * g_a[k];
+                for j in 0..n {
+                    x[j] = m[j] - theta[j];
                 }
+                spec.surrogate.derivative_row(&x, &mut sg);
+                // ∂V/∂m, ∂V/∂s (0 when detached: the spike in the reset is a constant)
+                // and ∂V/∂θ of the reset.
+                let keep = if spec.detach_reset { F::zero() } else { one };
+                for j in 0..n {
+                    let (dv_dm, dv_ds, dv_dtheta) = match spec.reset {
+                        Reset::Zero => (one - s[j], -m[j] * keep, F::zero()),
+                        Reset::Subtract => (one, -theta[j] * keep, -s[j]),
+                    };
+                    let gs = gout[j] + g_s[j] + g_v[j] * dv_ds;
+                    if adaptive {
+                        g_a[j] = g_a[j] + strength * (g_v[j] * dv_dtheta - gs * sg[j]);
+                    }
+                    gm[j] = g_v[j] * dv_dm + gs * sg[j];
+                }
+            } else {
+                for j in 0..n {
+                    gm[j] = gout[j] + g_v[j];
+                }
+            }
+            grad_u[row.clone()].copy_from_slice(g_i);
+            for j in 0..n {
+                g_be[j] = g_be[j] + gm[j] * v_prev[j];
+                g_p[j] = g_p[j] + gm[j] * i_prev[j];
+                g_al[j] = g_al[j] + g_i[j] * i_prev[j];
+                g_v[j] = be[j] * gm[j];
+                g_i[j] = al[j] * g_i[j] + p[j] * gm[j];
+            }
+            let g_s_next = &mut g_s_next[r.clone()];
+            if adaptive {
+                for j in 0..n {
+                    g_s_next[j] = one_minus_rho * g_a[j];
+                    g_a[j] = rho * g_a[j];
+                }
+            } else {
+                g_s_next.fill(F::zero());
             }
         }
         if let (Some(w), true) = (w_rec, t > 0) {
@@ -278,10 +336,12 @@ pub fn backward<F: Real>(
         }
         std::mem::swap(&mut g_s, &mut g_s_next);
     }
-    for j in 0..n_p {
+    let mut g_alpha = vec![F::zero(); alpha.len()];
+    let mut g_beta = vec![F::zero(); beta.len()];
+    for j in 0..n {
         let (_, dp_da, dp_db) = props[j];
-        g_alpha[j % alpha.len()] = g_alpha[j % alpha.len()] + g_p[j] * dp_da;
-        g_beta[j % beta.len()] = g_beta[j % beta.len()] + g_p[j] * dp_db;
+        g_alpha[j % alpha.len()] = g_alpha[j % alpha.len()] + g_al[j] + g_p[j] * dp_da;
+        g_beta[j % beta.len()] = g_beta[j % beta.len()] + g_be[j] + g_p[j] * dp_db;
     }
     let mut g_w_rec = Vec::new();
     if w_rec.is_some() && steps > 1 {

@@ -67,7 +67,7 @@ pub fn forward<F: Real>(x: &[F], w: &[F], g: &[F], taps: usize, d: Dims) -> Vec<
 }
 
 /// Gradients of [`forward`]: adds `∂L/∂w` and `∂L/∂d` into `grad_w` and `grad_d`
-/// (the latter only when `sigma > 0`) and returns `∂L/∂x`.
+/// (the latter only when `sigma > 0`) and returns `∂L/∂x` (empty unless `input_grad`).
 #[allow(clippy::too_many_arguments)]
 pub fn backward<F: Real>(
     x: &[F],
@@ -80,10 +80,11 @@ pub fn backward<F: Real>(
     taps: usize,
     sigma: f64,
     d: Dims,
+    input_grad: bool,
 ) -> Vec<F> {
     let Dims { steps, batch, n_in, n_out } = d;
     let n_syn = n_in * n_out;
-    let mut grad_x = vec![F::zero(); steps * batch * n_in];
+    let mut grad_x = if input_grad { vec![F::zero(); steps * batch * n_in] } else { Vec::new() };
     let mut wk = vec![F::zero(); n_syn];
     let mut grad_wk = vec![F::zero(); n_syn];
     // ∂L/∂G_k per synapse, for the delay gradient.
@@ -98,7 +99,9 @@ pub fn backward<F: Real>(
             grad_g[(k - 1) * n_syn + s] = grad_wk[s] * w[s];
             wk[s] = w[s] * gk;
         }
-        matmul(&mut grad_x, MatRef::new(gu, rows, n_out), MatRef::new(&wk, n_in, n_out).t(), true, 1);
+        if input_grad {
+            matmul(&mut grad_x, MatRef::new(gu, rows, n_out), MatRef::new(&wk, n_in, n_out).t(), true, 1);
+        }
     }
     if sigma > 0.0 {
         // Softmax-like normalisation: ∂G_k/∂d = G_k (c_k - Σ_j G_j c_j), c_k = (k - d)/σ².

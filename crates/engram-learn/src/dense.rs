@@ -18,18 +18,16 @@ pub fn forward<F: Real>(x: &[F], w: &[F], d: Dims) -> Vec<F> {
     u
 }
 
-/// Gradients of [`forward`]: adds `∂L/∂w` into `grad_w` and returns `∂L/∂x`.
-pub fn backward<F: Real>(
-    x: &[F],
-    w: &[F],
-    grad_u: &[F],
-    grad_w: &mut [F],
-    d: Dims,
-) -> Vec<F> {
+/// Gradients of [`forward`]: adds `∂L/∂w` into `grad_w` and returns `∂L/∂x` (empty
+/// unless `input_grad`: the first layer's input needs none).
+pub fn backward<F: Real>(x: &[F], w: &[F], grad_u: &[F], grad_w: &mut [F], d: Dims, input_grad: bool) -> Vec<F> {
     let Dims { steps, batch, n_in, n_out } = d;
     let rows = (steps - 1) * batch;
     let gu = &grad_u[batch * n_out..];
     matmul(grad_w, MatRef::new(x, rows, n_in).t(), MatRef::new(gu, rows, n_out), true, 1);
+    if !input_grad {
+        return Vec::new();
+    }
     let mut grad_x = vec![F::zero(); steps * batch * n_in];
     matmul(&mut grad_x, MatRef::new(gu, rows, n_out), MatRef::new(w, n_in, n_out).t(), false, 1);
     grad_x

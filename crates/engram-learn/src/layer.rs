@@ -155,7 +155,8 @@ impl<F: Real> Layer<F> {
     }
 
     /// The backward pass: adds the parameter gradients into `grads` (in the order of
-    /// [`Layer::params`]) and returns `∂L/∂x`.
+    /// [`Layer::params`]) and returns `∂L/∂x` (empty unless `input_grad`).
+    #[allow(clippy::too_many_arguments)]
     pub fn backward(
         &self,
         cache: &LayerCache<F>,
@@ -164,6 +165,7 @@ impl<F: Real> Layer<F> {
         steps: usize,
         batch: usize,
         sigma: f64,
+        input_grad: bool,
     ) -> Vec<F> {
         let d = self.dims(steps, batch);
         let w_rec = self.w_rec.as_ref().map(|w| w.value.as_slice());
@@ -193,9 +195,10 @@ impl<F: Real> Layer<F> {
                     taps,
                     sigma,
                     d,
+                    input_grad,
                 )
             }
-            _ => dense::backward(&cache.x, &self.w_in.value, &g.u, &mut grads[0], d),
+            _ => dense::backward(&cache.x, &self.w_in.value, &g.u, &mut grads[0], d, input_grad),
         };
         slot += 1 + usize::from(self.delay_in.is_some());
         if self.w_rec.is_some() {

@@ -153,7 +153,7 @@ impl<F: Real> Network<F> {
             }
             let n_params = layer.params().len();
             let slots = &mut grads[offsets[li]..offsets[li] + n_params];
-            grad = layer.backward(&caches[li], &grad, slots, self.steps, batch, sigma);
+            grad = layer.backward(&caches[li], &grad, slots, self.steps, batch, sigma, li > 0);
         }
         let hidden_rate = if hidden_values > 0 { spikes / hidden_values as f64 } else { 0.0 };
         BatchResult { loss, correct, grads, hidden_rate }

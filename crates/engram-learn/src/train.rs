@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
-use rand_pcg::Pcg64;
+use rand_pcg::Pcg64Mcg;
 use rayon::prelude::*;
 
 use crate::data::{Dataset, Encoding};
@@ -100,12 +100,12 @@ const ENCODE_TEST: u64 = 3;
 
 /// A random stream for (seed, purpose, a, b), mixed by SplitMix64 so that nearby keys
 /// give unrelated streams.
-fn stream(seed: u64, purpose: u64, a: u64, b: u64) -> Pcg64 {
+fn stream(seed: u64, purpose: u64, a: u64, b: u64) -> Pcg64Mcg {
     let mut z = seed;
     for k in [purpose, a, b] {
         z = splitmix(z ^ splitmix(k.wrapping_add(0x9e37_79b9_7f4a_7c15)));
     }
-    Pcg64::seed_from_u64(z)
+    Pcg64Mcg::seed_from_u64(z)
 }
 
 fn splitmix(mut z: u64) -> u64 {

@@ -93,10 +93,17 @@ impl Encoding {
         let mut out = vec![0.0; steps * channels];
         match *self {
             Encoding::Rate { steps } => {
-                for t in 0..steps {
-                    for (i, &p) in x.iter().enumerate() {
-                        if rng.random::<f32>() < p {
-                            out[t * channels + i] = 1.0;
+                // P(u < p) = p for u uniform on 32-bit integers, two draws per 64 bits.
+                let thresholds: Vec<u64> = x.iter().map(|&p| (p as f64 * 4294967296.0) as u64).collect();
+                let mut draws = std::iter::from_fn(|| {
+                    let r = rng.next_u64();
+                    Some([r & 0xffff_ffff, r >> 32])
+                })
+                .flatten();
+                for row in out.chunks_exact_mut(channels).take(steps) {
+                    for (o, &th) in row.iter_mut().zip(&thresholds) {
+                        if draws.next().expect("endless") < th {
+                            *o = 1.0;
                         }
                     }
                 }
