@@ -103,6 +103,9 @@ pub fn run(args: &TrainArgs) -> Result<(), Failure> {
         "history": history,
     });
     engram_io::write_json(&run_dir.path().join("metrics.json"), &metrics).map_err(io)?;
+    if let Some(indices) = &experiment.test_indices {
+        engram_io::write_json(&run_dir.path().join("split.json"), &json!({ "test_indices": indices })).map_err(io)?;
+    }
     let column = |f: fn(&EpochReport) -> f64| -> Vec<f64> { outcome.history.iter().map(f).collect() };
     let (loss, train_acc, test_acc) = (column(|r| r.loss), column(|r| r.train_accuracy), column(|r| r.test_accuracy));
     let curves = engram_io::Curves { loss: &loss, train_accuracy: &train_acc, test_accuracy: &test_acc };

@@ -38,6 +38,8 @@ pub struct Experiment {
     pub encoding: Encoding,
     /// Optimiser and loop settings.
     pub training: TrainConfig,
+    /// For a data set split here (digits): the test samples' indices in the file.
+    pub test_indices: Option<Vec<usize>>,
 }
 
 /// Reads the configuration at `path` after applying `--set` overrides.
@@ -69,7 +71,7 @@ pub fn parse(file: &str, stem: &str, text: &str, overrides: &[String], base: &Pa
     training_t.finish()?;
 
     let mut data_t = root.require("data", "a [data] table naming the data set")?.table("data", "a table")?;
-    let (train, test) = read_data(&mut data_t, base, training.seed)?;
+    let (train, test, test_indices) = read_data(&mut data_t, base, training.seed)?;
     data_t.finish()?;
 
     let enc_entry = root.require("encoding", "an [encoding] table")?;
@@ -95,7 +97,7 @@ pub fn parse(file: &str, stem: &str, text: &str, overrides: &[String], base: &Pa
     if network.layers.iter().all(|l| l.delay_in.is_none()) {
         training.sigma = None;
     }
-    Ok(Experiment { name, network, train, test, encoding, training })
+    Ok(Experiment { name, network, train, test, encoding, training, test_indices })
 }
 
 fn positive(e: &Entry<'_>, key: &str, v: f64) -> Result<f64> {
@@ -156,7 +158,11 @@ fn read_training(t: &mut TableReader<'_>) -> Result<TrainConfig> {
     }
     let clip_norm = opt_number(t, "clip_norm", 0.0)?;
     let seed = opt_count(t, "seed", 1, "a seed")?;
-    let sigma = SigmaSchedule { start: opt_number(t, "sigma_start", 5.0)?, end: opt_number(t, "sigma_end", 0.5)? };
+    let sigma = SigmaSchedule {
+        start: opt_number(t, "sigma_start", 5.0)?,
+        end: opt_number(t, "sigma_end", 0.5)?,
+        hard_epochs: opt_count(t, "hard_epochs", (epochs / 10).max(1), "epochs with integer delays")? as usize,
+    };
     Ok(TrainConfig {
         epochs: epochs as usize,
         batch_size: batch as usize,
@@ -168,10 +174,11 @@ fn read_training(t: &mut TableReader<'_>) -> Result<TrainConfig> {
     })
 }
 
-fn read_data(t: &mut TableReader<'_>, base: &Path, seed: u64) -> Result<(Dataset, Dataset)> {
+fn read_data(t: &mut TableReader<'_>, base: &Path, seed: u64) -> Result<(Dataset, Dataset, Option<Vec<usize>>)> {
     let set = choice(t, "set", &["digits", "mnist1d", "delay_task", "shd"], "digits")?;
     let train_cap = opt_count(t, "train_samples", u64::MAX, "a number of training samples")? as usize;
     let test_cap = opt_count(t, "test_samples", u64::MAX, "a number of test samples")? as usize;
+    let mut test_indices = None;
     let (train, test) = match set.as_str() {
         "digits" => {
             let e = t.require("path", "the path of digits.csv.gz")?;
@@ -181,7 +188,9 @@ fn read_data(t: &mut TableReader<'_>, base: &Path, seed: u64) -> Result<(Dataset
             if !(0.0..1.0).contains(&fraction) {
                 return Err(t.get("test_fraction").expect("read").error("data.test_fraction", "expected a fraction in [0, 1)"));
             }
-            all.split(fraction, seed)
+            let (train, test, indices) = all.split(fraction, seed);
+            test_indices = Some(indices);
+            (train, test)
         }
         "mnist1d" => mnist1d::generate(),
         "delay_task" => {
@@ -199,7 +208,10 @@ fn read_data(t: &mut TableReader<'_>, base: &Path, seed: u64) -> Result<(Dataset
         }
         _ => read_shd(t, base)?,
     };
-    Ok((train.truncate(train_cap), test.truncate(test_cap)))
+    if let Some(i) = test_indices.as_mut() {
+        i.truncate(test_cap);
+    }
+    Ok((train.truncate(train_cap), test.truncate(test_cap), test_indices))
 }
 
 #[cfg(feature = "shd")]
@@ -343,8 +355,8 @@ fn read_network(t: &mut TableReader<'_>, n_in: usize, steps: usize, classes: usi
                 let k = format!("{path}.max_delay");
                 let d = positive(&e, &k, e.quantity(&k, Dim::TIME)?)?;
                 let taps = (d / dt).round() as usize;
-                if taps < 2 || taps >= steps {
-                    return Err(e.error(&k, format!("expected between 2 steps and the sample's {steps} steps, found {taps} steps")));
+                if taps < 1 || taps >= steps {
+                    return Err(e.error(&k, format!("expected between 1 step and the sample's {steps} steps, found {taps} steps")));
                 }
                 Projection::Delays { taps }
             }

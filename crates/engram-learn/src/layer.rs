@@ -96,7 +96,7 @@ impl<F: Real> Layer<F> {
         let delay_in = match spec.projection {
             Projection::Dense => None,
             Projection::Delays { taps } => {
-                let d: Vec<F> = (0..n_in * n).map(|_| F::of(rng.random_range(1.0..taps as f64))).collect();
+                let d: Vec<F> = (0..n_in * n).map(|_| F::of(rng.random_range(1.0..=taps as f64))).collect();
                 Some(Param::new("delay_in", vec![n_in, n], d, true))
             }
         };

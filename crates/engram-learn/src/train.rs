@@ -24,17 +24,25 @@ use crate::param::add_grads;
 pub struct SigmaSchedule {
     /// σ in the first epoch.
     pub start: f64,
-    /// σ in the last epoch (evaluation after training uses integer delays, σ = 0).
+    /// σ in the last epoch before the integer-delay epochs.
     pub end: f64,
+    /// Final epochs trained with integer delays (σ = 0), so that the weights adapt to
+    /// the rounded delays the simulator uses.
+    pub hard_epochs: usize,
 }
 
 impl SigmaSchedule {
-    /// σ in `epoch` of `epochs` (linear, as Hammouamri et al. 2023).
+    /// σ in `epoch` of `epochs`: linear from `start` to `end` (as Hammouamri et al.
+    /// 2023), then 0 for the last `hard_epochs`.
     pub fn at(&self, epoch: usize, epochs: usize) -> f64 {
-        if epochs <= 1 {
+        let soft = epochs.saturating_sub(self.hard_epochs);
+        if epoch >= soft {
+            return 0.0;
+        }
+        if soft <= 1 {
             return self.end;
         }
-        self.start + (self.end - self.start) * epoch as f64 / (epochs - 1) as f64
+        self.start + (self.end - self.start) * epoch as f64 / (soft - 1) as f64
     }
 }
 

@@ -58,14 +58,15 @@ impl Dataset {
     }
 
     /// Splits into (train, test) by a seeded permutation, `test_fraction` of the
-    /// samples to the test set.
-    pub fn split(&self, test_fraction: f64, seed: u64) -> (Dataset, Dataset) {
+    /// samples to the test set; also returns the test samples' indices, so that a peer
+    /// tool can be run on the same split.
+    pub fn split(&self, test_fraction: f64, seed: u64) -> (Dataset, Dataset, Vec<usize>) {
         use rand::seq::SliceRandom;
         use rand::SeedableRng;
         let mut order: Vec<usize> = (0..self.len()).collect();
         order.shuffle(&mut rand_pcg::Pcg64::seed_from_u64(seed));
         let n_test = (self.len() as f64 * test_fraction).round() as usize;
         let (test, train) = order.split_at(n_test);
-        (self.subset(train), self.subset(test))
+        (self.subset(train), self.subset(test), test.to_vec())
     }
 }
