@@ -367,7 +367,11 @@ fn read_network(t: &mut TableReader<'_>, n_in: usize, steps: usize, classes: usi
         let spiking = kind != "readout";
         if i == last_index && spiking != loss.needs_spikes() {
             let want = if loss.needs_spikes() { "a spiking layer (lif or alif)" } else { "a readout layer" };
-            return Err(layers_t.error(format!("the loss \"{loss_name}\" needs {want} last, found `{lname}` of kind \"{kind}\"")));
+            let msg = format!("the loss \"{loss_name}\" needs {want} last, found `{lname}` of kind \"{kind}\"");
+            return Err(match t.get("loss") {
+                Some(e) => e.error("network.loss", msg),
+                None => layers_t.error(msg),
+            });
         }
         if i < last_index && !spiking {
             return Err(layers_t.error(format!("`{lname}`: a readout layer can only be the last layer")));
