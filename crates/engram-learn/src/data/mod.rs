@@ -11,6 +11,8 @@ pub mod digits;
 pub mod encode;
 pub mod mnist1d;
 pub mod numpy_random;
+#[cfg(feature = "shd")]
+pub mod shd;
 
 pub use encode::Encoding;
 
