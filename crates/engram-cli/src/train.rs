@@ -80,7 +80,16 @@ pub fn run(args: &TrainArgs) -> Result<(), Failure> {
         }
     };
     let outcome = pool.install(|| {
-        train(&mut net, &experiment.train, &experiment.test, &experiment.encoding, &cfg, &mut on_epoch, &mut on_batch, &stop)
+        train(
+            &mut net,
+            &experiment.train,
+            &experiment.test,
+            &experiment.encoding,
+            &cfg,
+            &mut on_epoch,
+            &mut on_batch,
+            &stop,
+        )
     });
     if let Some(b) = &bar {
         b.finish_and_clear();
@@ -110,7 +119,8 @@ pub fn run(args: &TrainArgs) -> Result<(), Failure> {
     let (loss, train_acc, test_acc) = (column(|r| r.loss), column(|r| r.train_accuracy), column(|r| r.test_accuracy));
     let curves = engram_io::Curves { loss: &loss, train_accuracy: &train_acc, test_accuracy: &test_acc };
     engram_io::plot_training(&run_dir.path().join("curves.png"), &experiment.name, curves).map_err(io)?;
-    let meta = HashMap::from([("name".to_string(), experiment.name.clone()), ("seed".to_string(), cfg.seed.to_string())]);
+    let meta =
+        HashMap::from([("name".to_string(), experiment.name.clone()), ("seed".to_string(), cfg.seed.to_string())]);
     engram_learn::checkpoint::save(&net, &run_dir.path().join("model.safetensors"), meta).map_err(Failure::Runtime)?;
     let final_dir = run_dir.commit().map_err(|e| Failure::Runtime(e.to_string()))?;
     if !args.quiet {

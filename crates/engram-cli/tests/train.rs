@@ -44,7 +44,10 @@ fn missing_and_malformed_configurations() {
     let dir = tempfile::tempdir().unwrap();
     let out = engram(&["train", "nope.toml"], dir.path());
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(first_error_line(&out), "error: nope.toml: cannot read the configuration: No such file or directory (os error 2)");
+    assert_eq!(
+        first_error_line(&out),
+        "error: nope.toml: cannot read the configuration: No such file or directory (os error 2)"
+    );
     std::fs::write(dir.path().join("bad.toml"), "name = \"x\"\n[data\n").unwrap();
     let out = engram(&["train", "bad.toml"], dir.path());
     assert_eq!(out.status.code(), Some(2));
@@ -86,10 +89,7 @@ fn missing_and_corrupt_data_files() {
     );
     std::fs::write(d.join("gz.csv.gz"), [0x1f, 0x8b, 0, 1, 2]).unwrap();
     let line = bad(d, &["--set", "data.path=gz.csv.gz"]);
-    assert!(
-        line.starts_with("error: digits.toml:8:8: data.path: `gz.csv.gz` is not a valid gzip file: "),
-        "{line}"
-    );
+    assert!(line.starts_with("error: digits.toml:8:8: data.path: `gz.csv.gz` is not a valid gzip file: "), "{line}");
 }
 
 #[test]
@@ -143,4 +143,30 @@ fn training_is_deterministic_given_the_seed() {
     let one = run("1", "7", "a");
     assert_eq!(one, run("2", "7", "b"));
     assert_ne!(one, run("2", "8", "c"));
+}
+
+/// The delay task: with learnable delays the network classifies which input fired
+/// first (while its kernels are Gaussian, σ ≥ 1 step), and keeps most of it with
+/// integer delays; the same network without delay learning stays near chance.
+#[test]
+fn learnable_delays_solve_the_order_task_and_no_delays_stay_near_chance() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = repo().join("examples/train/delays.toml");
+    let config = config.to_str().unwrap();
+    let run = |extra: &[&str], out: &str| {
+        let mut args = vec!["train", config, "-q", "-j", "2", "--out", out];
+        args.extend_from_slice(extra);
+        let o = engram(&args, dir.path());
+        assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+        read_json(&dir.path().join(out).join("metrics.json"))
+    };
+    let with = run(&[], "with");
+    let soft_best =
+        with["history"].as_array().unwrap().iter().map(|h| h["test_accuracy"].as_f64().unwrap()).fold(0.0, f64::max);
+    assert!(soft_best >= 0.95, "best test accuracy with learnable delays {soft_best}");
+    let without = run(&["--set", "network.layers.hidden.max_delay=\"1 ms\""], "without");
+    let chance = without["test_accuracy"].as_f64().unwrap();
+    assert!(chance <= 0.62, "without delays {chance}");
+    let integer = with["test_accuracy"].as_f64().unwrap();
+    assert!(integer >= chance + 0.15, "integer delays {integer} vs none {chance}");
 }

@@ -30,7 +30,8 @@ pub fn plot_training(path: &Path, title: &str, curves: Curves) -> Result<(), IoE
         root.fill(&WHITE)?;
         let root = root.titled(title, (FONT, 22))?;
         let panels = root.split_evenly((1, 2));
-        let epochs = |v: &[f64]| -> Vec<(f64, f64)> { v.iter().enumerate().map(|(e, &y)| ((e + 1) as f64, y)).collect() };
+        let epochs =
+            |v: &[f64]| -> Vec<(f64, f64)> { v.iter().enumerate().map(|(e, &y)| ((e + 1) as f64, y)).collect() };
         let x_max = (n as f64).max(2.0);
         let finite = curves.loss.iter().copied().filter(|v| v.is_finite());
         let loss_max = finite.fold(0.0f64, f64::max).max(1e-9) * 1.05;
@@ -49,7 +50,8 @@ pub fn plot_training(path: &Path, title: &str, curves: Curves) -> Result<(), IoE
             .y_label_area_size(60)
             .build_cartesian_2d(1.0..x_max, 0.0..1.0)?;
         right.configure_mesh().x_desc("epoch").y_desc("fraction correct").draw()?;
-        for (k, (name, v)) in [("train", curves.train_accuracy), ("test", curves.test_accuracy)].into_iter().enumerate() {
+        for (k, (name, v)) in [("train", curves.train_accuracy), ("test", curves.test_accuracy)].into_iter().enumerate()
+        {
             let colour = PALETTE[k];
             right
                 .draw_series(LineSeries::new(epochs(v), colour.stroke_width(2)))?

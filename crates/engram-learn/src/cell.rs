@@ -124,7 +124,8 @@ pub fn forward_with_reset<F: Real>(
     reset_spikes: Option<&[F]>,
 ) -> CellCache<F> {
     let len = steps * batch * n;
-    let mut c = CellCache { m: vec![F::zero(); len], v: vec![F::zero(); len], i: vec![F::zero(); len], ..Default::default() };
+    let mut c =
+        CellCache { m: vec![F::zero(); len], v: vec![F::zero(); len], i: vec![F::zero(); len], ..Default::default() };
     if spec.spiking {
         c.s = vec![F::zero(); len];
     }
@@ -155,7 +156,8 @@ pub fn forward_with_reset<F: Real>(
         let (a_hist, a_now) = ca.split_at_mut(now.min(a_len));
         for b in 0..batch {
             let r = b * n..(b + 1) * n;
-            let (v_prev, i_prev) = (prev_row(v_hist, &zeros, t, block, r.start), prev_row(i_hist, &zeros, t, block, r.start));
+            let (v_prev, i_prev) =
+                (prev_row(v_hist, &zeros, t, block, r.start), prev_row(i_hist, &zeros, t, block, r.start));
             let m = &mut cm[now + r.start..now + r.end];
             for j in 0..n {
                 m[j] = be[j] * v_prev[j] + p[j] * i_prev[j];
@@ -171,7 +173,8 @@ pub fn forward_with_reset<F: Real>(
                 continue;
             }
             if spec.adaptation.is_some() {
-                let (s_prev, a_prev) = (prev_row(s_hist, &zeros, t, block, r.start), prev_row(a_hist, &zeros, t, block, r.start));
+                let (s_prev, a_prev) =
+                    (prev_row(s_hist, &zeros, t, block, r.start), prev_row(a_hist, &zeros, t, block, r.start));
                 let a = &mut a_now[r.clone()];
                 for j in 0..n {
                     a[j] = rho * a_prev[j] + one_minus_rho * s_prev[j];
@@ -216,9 +219,12 @@ fn prev_row<'a, F>(hist: &'a [F], zeros: &'a [F], t: usize, block: usize, start:
     }
 }
 
+/// `α`, `β` and `(p, ∂p/∂α, ∂p/∂β)`, one entry per neuron.
+type PerNeuron<F> = (Vec<F>, Vec<F>, Vec<(F, F, F)>);
+
 /// `α`, `β` and the propagator `(p, ∂p/∂α, ∂p/∂β)` for each of `n` neurons, from
 /// parameters with one entry per layer or per neuron.
-fn per_neuron<F: Real>(alpha: &[F], beta: &[F], n: usize) -> (Vec<F>, Vec<F>, Vec<(F, F, F)>) {
+fn per_neuron<F: Real>(alpha: &[F], beta: &[F], n: usize) -> PerNeuron<F> {
     let al: Vec<F> = (0..n).map(|j| alpha[j % alpha.len()]).collect();
     let be: Vec<F> = (0..n).map(|j| beta[j % beta.len()]).collect();
     let props = al.iter().zip(&be).map(|(&a, &b)| propagator(a, b)).collect();

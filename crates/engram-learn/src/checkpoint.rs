@@ -33,8 +33,8 @@ pub fn save(net: &Network<f32>, path: &Path, metadata: HashMap<String, String>) 
 /// parameter's shape.
 pub fn load(net: &mut Network<f32>, path: &Path) -> Result<(), String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-    let st = SafeTensors::deserialize(&bytes)
-        .map_err(|e| format!("`{}` is not a safetensors file: {e}", path.display()))?;
+    let st =
+        SafeTensors::deserialize(&bytes).map_err(|e| format!("`{}` is not a safetensors file: {e}", path.display()))?;
     for layer in &mut net.layers {
         let lname = layer.spec.name.clone();
         for p in layer.params_mut() {

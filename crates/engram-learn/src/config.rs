@@ -5,6 +5,10 @@
 //! the closest known one. Data files are loaded here too, so a missing or corrupt file
 //! is reported at the key that names it. The format is documented in `docs/train.md`.
 
+// A configuration error carries the source text it quotes; it is made once per failed
+// read, never on a hot path, so its size in `Result` does not matter (as in engram-model).
+#![allow(clippy::result_large_err)]
+
 use std::path::{Path, PathBuf};
 
 use engram_model::reader::{Entry, TableReader};
@@ -136,7 +140,8 @@ fn choice<'a>(t: &mut TableReader<'a>, key: &'static str, options: &[&str], defa
 }
 
 fn read_training(t: &mut TableReader<'_>) -> Result<TrainConfig> {
-    let epochs = t.require("epochs", "the number of passes over the training set")?.count("training.epochs", "epochs")?;
+    let epochs =
+        t.require("epochs", "the number of passes over the training set")?.count("training.epochs", "epochs")?;
     let batch = opt_count(t, "batch_size", 64, "samples per batch")?;
     if batch == 0 {
         return Err(t.get("batch_size").expect("read").error("training.batch_size", "expected at least 1 sample"));
@@ -186,7 +191,10 @@ fn read_data(t: &mut TableReader<'_>, base: &Path, seed: u64) -> Result<(Dataset
             let all = digits::load(&path).map_err(|m| e.error("data.path", m))?;
             let fraction = opt_number(t, "test_fraction", 0.2)?;
             if !(0.0..1.0).contains(&fraction) {
-                return Err(t.get("test_fraction").expect("read").error("data.test_fraction", "expected a fraction in [0, 1)"));
+                return Err(t
+                    .get("test_fraction")
+                    .expect("read")
+                    .error("data.test_fraction", "expected a fraction in [0, 1)"));
             }
             let (train, test, indices) = all.split(fraction, seed);
             test_indices = Some(indices);
@@ -280,7 +288,10 @@ fn read_network(t: &mut TableReader<'_>, n_in: usize, steps: usize, classes: usi
         "max_membrane" => Loss::MaxMembrane,
         "mean_membrane" => Loss::MeanMembrane,
         "spike_count" => Loss::SpikeCount,
-        _ => Loss::Rate { correct: opt_number(t, "rate_correct", 0.8)?, incorrect: opt_number(t, "rate_incorrect", 0.2)? },
+        _ => Loss::Rate {
+            correct: opt_number(t, "rate_correct", 0.8)?,
+            incorrect: opt_number(t, "rate_incorrect", 0.2)?,
+        },
     };
     let surrogate_name = choice(t, "surrogate", &Surrogate::NAMES, "fast_sigmoid")?;
     let slope = opt_number(t, "slope", Surrogate::default_slope(&surrogate_name))?;
@@ -356,7 +367,10 @@ fn read_network(t: &mut TableReader<'_>, n_in: usize, steps: usize, classes: usi
                 let d = positive(&e, &k, e.quantity(&k, Dim::TIME)?)?;
                 let taps = (d / dt).round() as usize;
                 if taps < 1 || taps >= steps {
-                    return Err(e.error(&k, format!("expected between 1 step and the sample's {steps} steps, found {taps} steps")));
+                    return Err(e.error(
+                        &k,
+                        format!("expected between 1 step and the sample's {steps} steps, found {taps} steps"),
+                    ));
                 }
                 Projection::Delays { taps }
             }

@@ -66,8 +66,13 @@ pub fn forward<F: Real>(x: &[F], w: &[F], g: &[F], taps: usize, d: Dims) -> Vec<
     u
 }
 
-/// Gradients of [`forward`]: adds `∂L/∂w` and `∂L/∂d` into `grad_w` and `grad_d`
-/// (the latter only when `sigma > 0`) and returns `∂L/∂x` (empty unless `input_grad`).
+/// Width (steps) of the kernel whose derivative stands in for the delay gradient when
+/// training with integer delays.
+pub const STRAIGHT_THROUGH_SIGMA: f64 = 1.0;
+
+/// Gradients of [`forward`]: adds `∂L/∂w` and `∂L/∂d` into `grad_w` and `grad_d` and
+/// returns `∂L/∂x` (empty unless `input_grad`). With `sigma ≤ 0`, `∂L/∂d` is the
+/// straight-through estimate described below.
 #[allow(clippy::too_many_arguments)]
 pub fn backward<F: Real>(
     x: &[F],
@@ -103,7 +108,17 @@ pub fn backward<F: Real>(
             matmul(&mut grad_x, MatRef::new(gu, rows, n_out), MatRef::new(&wk, n_in, n_out).t(), true, 1);
         }
     }
-    if sigma > 0.0 {
+    // With integer delays (σ = 0) the kernel has no gradient in d; the delays keep
+    // learning through a straight-through estimate: the one-hot forward pass, and the
+    // derivative of the Gaussian kernel of width STRAIGHT_THROUGH_SIGMA backward.
+    let soft;
+    let (g, sigma) = if sigma > 0.0 {
+        (g, sigma)
+    } else {
+        soft = kernels(delays, taps, STRAIGHT_THROUGH_SIGMA);
+        (&soft[..], STRAIGHT_THROUGH_SIGMA)
+    };
+    {
         // Softmax-like normalisation: ∂G_k/∂d = G_k (c_k - Σ_j G_j c_j), c_k = (k - d)/σ².
         let inv_var = F::of(1.0 / (sigma * sigma));
         for s in 0..n_syn {

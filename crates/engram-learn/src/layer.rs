@@ -150,7 +150,8 @@ impl<F: Real> Layer<F> {
             _ => (dense::forward(&x, &self.w_in.value, d), Vec::new()),
         };
         let w_rec = self.w_rec.as_ref().map(|w| w.value.as_slice());
-        let cell = cell::forward(&self.spec.cell, &u, w_rec, &self.alpha.value, &self.beta.value, steps, batch, d.n_out);
+        let cell =
+            cell::forward(&self.spec.cell, &u, w_rec, &self.alpha.value, &self.beta.value, steps, batch, d.n_out);
         LayerCache { x, kernels, cell }
     }
 

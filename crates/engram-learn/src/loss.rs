@@ -123,8 +123,7 @@ impl Loss {
                 }
             }
             _ => {
-                let per_step =
-                    if *self == Loss::MeanMembrane { F::one() / F::of(steps as f64) } else { F::one() };
+                let per_step = if *self == Loss::MeanMembrane { F::one() / F::of(steps as f64) } else { F::one() };
                 for t in 0..steps {
                     for k in 0..block {
                         grad_y[t * block + k] = grad_logits[k] * per_step;

@@ -20,13 +20,24 @@ pub struct MatRef<'a, F> {
 impl<'a, F: Real> MatRef<'a, F> {
     /// A row-major `rows × cols` matrix: the first `rows * cols` elements of `data`.
     pub fn new(data: &'a [F], rows: usize, cols: usize) -> MatRef<'a, F> {
-        assert!(data.len() >= rows * cols, "matrix of {rows}×{cols} needs {} elements, found {}", rows * cols, data.len());
+        assert!(
+            data.len() >= rows * cols,
+            "matrix of {rows}×{cols} needs {} elements, found {}",
+            rows * cols,
+            data.len()
+        );
         MatRef { data, rows, cols, row_stride: cols, col_stride: 1 }
     }
 
     /// The transpose (a view, nothing is copied).
     pub fn t(self) -> MatRef<'a, F> {
-        MatRef { data: self.data, rows: self.cols, cols: self.rows, row_stride: self.col_stride, col_stride: self.row_stride }
+        MatRef {
+            data: self.data,
+            rows: self.cols,
+            cols: self.rows,
+            row_stride: self.col_stride,
+            col_stride: self.row_stride,
+        }
     }
 
     fn last_index(&self) -> usize {

@@ -115,7 +115,9 @@ impl Surrogate {
         let half = F::of(0.5);
         match self.kind {
             SurrogateKind::FastSigmoid => half + x / (one + k * x.abs()),
-            SurrogateKind::Arctan => half + (F::of(std::f64::consts::FRAC_PI_2) * k * x).atan() / F::of(std::f64::consts::PI),
+            SurrogateKind::Arctan => {
+                half + (F::of(std::f64::consts::FRAC_PI_2) * k * x).atan() / F::of(std::f64::consts::PI)
+            }
             SurrogateKind::Triangle => {
                 let kx = k * x;
                 if kx >= one {

@@ -114,9 +114,7 @@ fn gaussian_filter(x: &[f64], sigma: f64) -> Vec<f64> {
             }
         }
     };
-    (0..n)
-        .map(|i| (-radius..=radius).zip(&w).map(|(k, wk)| wk * x[reflect(i + k)]).sum())
-        .collect()
+    (0..n).map(|i| (-radius..=radius).zip(&w).map(|(k, wk)| wk * x[reflect(i + k)]).sum()).collect()
 }
 
 /// `transform(x, t, args)` of one template.
@@ -168,8 +166,7 @@ pub fn generate() -> (Dataset, Dataset) {
     let all: Vec<f64> = xs.iter().flatten().copied().collect();
     let mean = all.iter().sum::<f64>() / all.len() as f64;
     let std = (all.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / all.len() as f64).sqrt();
-    let features: Vec<Vec<f32>> =
-        xs.iter().map(|x| x.iter().map(|v| ((v - mean) / std) as f32).collect()).collect();
+    let features: Vec<Vec<f32>> = xs.iter().map(|x| x.iter().map(|v| ((v - mean) / std) as f32).collect()).collect();
     let split = (ys.len() as f64 * a.train_split) as usize;
     let train = Dataset { features: features[..split].to_vec(), labels: ys[..split].to_vec(), classes: 10 };
     let test = Dataset { features: features[split..].to_vec(), labels: ys[split..].to_vec(), classes: 10 };

@@ -22,7 +22,9 @@ pub fn load(path: &Path, steps: usize, max_time: f64) -> Result<Dataset, String>
     let read_vlen = |name: &str| -> Result<Vec<VarLenArray<f64>>, String> {
         let ds = file.dataset(name).map_err(|_| format!("`{shown}` has no dataset `{name}`"))?;
         let data: Vec<VarLenArray<f64>> = match ds.read_raw::<VarLenArray<f32>>() {
-            Ok(v) => v.iter().map(|a| VarLenArray::from_slice(&a.iter().map(|&x| x as f64).collect::<Vec<_>>())).collect(),
+            Ok(v) => {
+                v.iter().map(|a| VarLenArray::from_slice(&a.iter().map(|&x| x as f64).collect::<Vec<_>>())).collect()
+            }
             Err(_) => ds.read_raw::<VarLenArray<f64>>().map_err(|e| format!("`{shown}`: `{name}`: {e}"))?,
         };
         Ok(data)
@@ -89,8 +91,12 @@ mod tests {
         let d = load(&path, 4, 1.0).unwrap();
         assert_eq!((d.len(), d.classes, d.n_features()), (2, 20, 4 * CHANNELS));
         assert_eq!(d.labels, vec![7, 19]);
-        let on: Vec<(usize, usize)> =
-            d.features[0].iter().enumerate().filter(|(_, &x)| x > 0.0).map(|(i, _)| (i / CHANNELS, i % CHANNELS)).collect();
+        let on: Vec<(usize, usize)> = d.features[0]
+            .iter()
+            .enumerate()
+            .filter(|(_, &x)| x > 0.0)
+            .map(|(i, _)| (i / CHANNELS, i % CHANNELS))
+            .collect();
         // 0 s → bin 0, 0.25 s → bin 1, 0.99 s → bin 3; 1.5 s is past max_time.
         assert_eq!(on, vec![(0, 3), (1, 699), (3, 0)]);
         assert_eq!(d.features[1][2 * CHANNELS + 42], 1.0);
