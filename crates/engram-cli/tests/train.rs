@@ -170,3 +170,43 @@ fn learnable_delays_solve_the_order_task_and_no_delays_stay_near_chance() {
     let integer = with["test_accuracy"].as_f64().unwrap();
     assert!(integer >= chance + 0.15, "integer delays {integer} vs none {chance}");
 }
+
+/// Every shipped training configuration reads, builds and evaluates (no epochs).
+#[test]
+fn every_training_example_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["digits", "mnist1d", "delays"] {
+        let config = repo().join(format!("examples/train/{name}.toml"));
+        let args = ["train", config.to_str().unwrap(), "-q", "--set", "training.epochs=0", "--out", name];
+        let o = engram(&args, dir.path());
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", String::from_utf8_lossy(&o.stderr));
+        assert_eq!(read_json(&dir.path().join(name).join("metrics.json"))["epochs"], 0);
+    }
+}
+
+/// The recurrent ALIF network learns mnist1d well above chance (10 %) in a few
+/// epochs on a quarter of the training set (the full run is in bench/RESULTS-learn.md).
+#[test]
+fn recurrent_alif_learns_mnist1d_at_reduced_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = repo().join("examples/train/mnist1d.toml");
+    let args = [
+        "train",
+        config.to_str().unwrap(),
+        "-q",
+        "-j",
+        "2",
+        "--set",
+        "training.epochs=6",
+        "--set",
+        "data.train_samples=1000",
+        "--set",
+        "data.test_samples=500",
+        "--out",
+        "m",
+    ];
+    let o = engram(&args, dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let acc = read_json(&dir.path().join("m/metrics.json"))["test_accuracy"].as_f64().unwrap();
+    assert!(acc >= 0.3, "test accuracy {acc}");
+}
