@@ -56,3 +56,69 @@ pub fn load(net: &mut Network<f32>, path: &Path) -> Result<(), String> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use rand::SeedableRng;
+
+    use super::*;
+    use crate::cell::{CellSpec, Reset};
+    use crate::layer::{Layer, LayerSpec, Projection};
+    use crate::loss::Loss;
+    use crate::surrogate::Surrogate;
+
+    fn net(seed: u64, hidden: usize) -> Network<f32> {
+        let mut rng = rand_pcg::Pcg64::seed_from_u64(seed);
+        let cell = CellSpec {
+            spiking: true,
+            reset: Reset::Zero,
+            detach_reset: false,
+            surrogate: Surrogate::by_name("arctan", 2.0).unwrap(),
+            adaptation: None,
+            smooth: false,
+        };
+        let spec = |name: &str, n_in, n_out, projection| LayerSpec {
+            name: name.into(),
+            n_in,
+            n_out,
+            projection,
+            recurrent: true,
+            cell,
+            per_neuron_tau: true,
+            train_tau: true,
+        };
+        Network {
+            layers: vec![
+                Layer::new(spec("hidden", 3, hidden, Projection::Delays { taps: 4 }), 0.8, 0.9, 1.0, &mut rng),
+                Layer::new(spec("out", hidden, 2, Projection::Dense), 0.8, 0.9, 1.0, &mut rng),
+            ],
+            loss: Loss::SpikeCount,
+            steps: 5,
+            dt: 1e-3,
+            rate_reg: None,
+        }
+    }
+
+    #[test]
+    fn parameters_survive_a_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.safetensors");
+        let a = net(1, 4);
+        save(&a, &path, HashMap::new()).unwrap();
+        let mut b = net(2, 4);
+        assert_ne!(a.params()[0].value, b.params()[0].value);
+        load(&mut b, &path).unwrap();
+        for (p, q) in a.params().iter().zip(b.params()) {
+            assert_eq!(p.value, q.value, "{}", p.name);
+        }
+    }
+
+    #[test]
+    fn a_shape_mismatch_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.safetensors");
+        save(&net(1, 4), &path, HashMap::new()).unwrap();
+        let err = load(&mut net(1, 5), &path).unwrap_err();
+        assert_eq!(err, format!("`{}`: tensor `hidden.w_in` is F32 [3, 4], expected F32 [3, 5]", path.display()));
+    }
+}
