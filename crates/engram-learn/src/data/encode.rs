@@ -130,3 +130,46 @@ impl Encoding {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use rand::SeedableRng;
+
+    use super::*;
+
+    fn spikes_at(out: &[f32], channels: usize) -> Vec<(usize, usize)> {
+        out.iter().enumerate().filter(|(_, &x)| x > 0.0).map(|(i, _)| (i / channels, i % channels)).collect()
+    }
+
+    /// snnTorch's linear latency code: value 1 fires at step 0, value 0.5 half-way,
+    /// values at or below the threshold never.
+    #[test]
+    fn latency_puts_larger_values_earlier() {
+        let enc = Encoding::Latency { steps: 11, threshold: 0.01 };
+        let out = enc.encode(&[1.0, 0.5, 0.0, 0.2], &mut rand_pcg::Pcg64::seed_from_u64(0));
+        assert_eq!(spikes_at(&out, 4), vec![(0, 0), (5, 1), (8, 3)]);
+    }
+
+    /// Each step fires the bin holding the value, `repeat` times; values outside the
+    /// range go to the end bins.
+    #[test]
+    fn levels_fire_the_bin_of_the_value() {
+        let enc = Encoding::Levels { channels: 4, repeat: 2, low: -2.0, high: 2.0 };
+        let out = enc.encode(&[-1.5, 0.1, 5.0], &mut rand_pcg::Pcg64::seed_from_u64(0));
+        assert_eq!(spikes_at(&out, 4), vec![(0, 0), (1, 0), (2, 2), (3, 2), (4, 3), (5, 3)]);
+    }
+
+    /// The fraction of steps with a spike is the value (binomial: within 4 standard
+    /// deviations over 20,000 draws).
+    #[test]
+    fn rate_fires_with_the_value_as_probability() {
+        let enc = Encoding::Rate { steps: 20_000 };
+        let probs = [0.0f32, 0.1, 0.5, 0.93, 1.0];
+        let out = enc.encode(&probs, &mut rand_pcg::Pcg64::seed_from_u64(3));
+        for (i, &p) in probs.iter().enumerate() {
+            let frac = out.iter().skip(i).step_by(probs.len()).sum::<f32>() as f64 / 20_000.0;
+            let sd = (p as f64 * (1.0 - p as f64) / 20_000.0).sqrt();
+            assert!((frac - p as f64).abs() <= 4.0 * sd + 1e-12, "p = {p}: {frac}");
+        }
+    }
+}
