@@ -1,5 +1,5 @@
-//! The `engram` command line: `engram run`, `engram check`, `engram analyze` and
-//! `engram reservoir`.
+//! The `engram` command line: `engram run`, `engram check`, `engram analyze`,
+//! `engram reservoir` and `engram train`.
 //!
 //! Flags live in [`Cli`]; each command is one module. Errors are reported here, once:
 //! model errors with the quoted source (exit 2), runtime failures with the population
@@ -14,6 +14,7 @@ mod check;
 mod output;
 mod reservoir;
 mod run;
+mod train;
 
 /// engram: simulate spiking neural networks described in TOML model files.
 #[derive(Parser, Debug)]
@@ -35,18 +36,21 @@ pub enum Command {
     Analyze(AnalyzeArgs),
     /// Train and score a reservoir (echo-state network) on a task; write a run directory.
     Reservoir(ReservoirArgs),
+    /// Train a spiking network with surrogate gradients (docs/train.md).
+    Train(TrainArgs),
 }
 
-/// Arguments of `engram reservoir`.
+/// Arguments of `engram reservoir` and `engram train`: a configuration file and the
+/// flags `engram run` has.
 #[derive(Args, Debug)]
-pub struct ReservoirArgs {
-    /// The reservoir configuration (TOML; see docs/reservoir.md).
+pub struct ConfigArgs {
+    /// The configuration (TOML; see docs/reservoir.md or docs/train.md).
     pub config: PathBuf,
     /// Override a key of the configuration by its dotted path, e.g.
     /// `--set reservoir.spectral_radius=0.9`; the value is read as TOML, or as a string.
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
-    /// Seed of every random stream (overrides `seed`).
+    /// Seed of every random stream (overrides the configuration's seed).
     #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
     pub seed: Option<u64>,
     /// Run directory to write (default: runs/<name>).
@@ -59,6 +63,11 @@ pub struct ReservoirArgs {
     #[arg(long, short)]
     pub quiet: bool,
 }
+
+/// Arguments of `engram reservoir`.
+pub type ReservoirArgs = ConfigArgs;
+/// Arguments of `engram train`.
+pub type TrainArgs = ConfigArgs;
 
 /// Arguments of `engram analyze`.
 #[derive(Args, Debug)]
@@ -151,6 +160,7 @@ pub fn main(cli: Cli) -> i32 {
         Command::Check(args) => check::check(&args),
         Command::Analyze(args) => analyze::analyze(&args),
         Command::Reservoir(args) => reservoir::reservoir(&args),
+        Command::Train(args) => train::run(&args),
     };
     match result {
         Ok(()) => 0,

@@ -9,6 +9,7 @@
 //!   components for `engram analyze --report`.
 //! * [`plot_reservoir`]: prediction against truth, memory curves and sweep heat maps
 //!   for `engram reservoir`.
+//! * [`plot_training`]: the loss and accuracy curves of `engram train`.
 //! * [`read`]: spikes read back from NPZ archives.
 //! * [`rundir`]: a run directory that appears at its final path only once complete.
 //!
@@ -20,6 +21,7 @@ pub mod npz;
 pub mod plot;
 pub mod plot_analysis;
 pub mod plot_reservoir;
+pub mod plot_training;
 pub mod read;
 pub mod rundir;
 
@@ -32,5 +34,6 @@ pub use npz::{
 pub use plot::{plot_raster, plot_state};
 pub use plot_analysis::{plot_components, plot_fraction_histograms, plot_histograms, plot_matrix, Component, Series};
 pub use plot_reservoir::{plot_curve, plot_heatmap, plot_prediction};
+pub use plot_training::{plot_training, Curves};
 pub use read::{read_spikes_npz, SpikeArrays};
 pub use rundir::RunDir;
