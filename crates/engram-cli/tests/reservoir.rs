@@ -161,7 +161,7 @@ fn run_example(name: &str, set: &[&str]) -> (serde_json::Value, std::path::PathB
 fn mackey_glass_example_predicts_and_plots() {
     let (m, out, _dir) = run_example("mackey_glass", &[]);
     // reservoirpy 0.4.2 with these settings: NRMSE 0.008–0.010 over seeds 1–3
-    // (bench/RESULTS-reservoir.md).
+    // (bench/RESULTS.md).
     assert!(m["nrmse"].as_f64().unwrap() < 0.02, "{m}");
     assert!(out.join("prediction.png").exists() && out.join("series.json").exists());
     assert_eq!(m["readout"], serde_json::json!({"kind": "ridge", "ridge": 1e-5}));

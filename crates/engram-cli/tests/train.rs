@@ -185,7 +185,7 @@ fn every_training_example_reads() {
 }
 
 /// The recurrent ALIF network learns mnist1d well above chance (10 %) in a few
-/// epochs on a quarter of the training set (the full run is in bench/RESULTS-learn.md).
+/// epochs on a quarter of the training set (the full run is in bench/RESULTS.md).
 #[test]
 fn recurrent_alif_learns_mnist1d_at_reduced_size() {
     let dir = tempfile::tempdir().unwrap();

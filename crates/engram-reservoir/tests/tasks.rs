@@ -24,7 +24,7 @@ fn memory_experiment(units: usize, max_delay: usize) -> Experiment {
 #[test]
 fn mackey_glass_one_step_reaches_reservoirpy() {
     // reservoirpy 0.4.2's README settings; on the same data reservoirpy's NRMSE (RMSE /
-    // std) is 0.0083–0.0098 for seeds 1–3 (bench/RESULTS-reservoir.md). The bound is
+    // std) is 0.0083–0.0098 for seeds 1–3 (bench/RESULTS.md). The bound is
     // that range's top plus the seed-to-seed spread of either tool (±30 %).
     let mut scores = Vec::new();
     for seed in 1..=3 {
