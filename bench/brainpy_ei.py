@@ -6,8 +6,14 @@ source population projecting onto all of P with p = 80 / N), and the timed run.
 The network is built the way BrainPy's own EI-network examples and benchmarks build it
 (brainpy/BrainPy examples, `EINet` with `bp.dyn.ProjAlignPostMg1`): `bp.dyn.LifRef`
 neurons, `bp.dnn.EventCSRLinear` (event-driven CSR matrix-vector product, brainevent's
-numba kernels on CPU) over a stored `bp.conn.FixedProb` connectivity, `bp.dyn.Expon`
-synapses aligned to the post-synaptic group, and a `bp.dyn.CUBA` or `bp.dyn.COBA` output.
+numba kernels on CPU) over a stored connectivity, `bp.dyn.Expon` synapses aligned to the
+post-synaptic group, and a `bp.dyn.CUBA` or `bp.dyn.COBA` output.
+
+The connectivity is drawn here, not by `bp.conn.FixedProb`: that connector gives every
+source exactly round(p N) targets (a fixed out-degree, not a Bernoulli draw per pair) and
+draws them with an O(N) choice per source, minutes at N = 100,000. `bernoulli_csr` draws
+each pair independently with probability p, the rule of Brian2's `connect(p=...)` and
+engram's `fixed_probability`, and hands BrainPy the CSR arrays via `bp.conn.CSRConn`.
 The loop is `bm.for_loop` inside `bm.jit`, in chunks of equal length so that XLA compiles
 once; the first chunk is run on a copy of the state to separate compilation from the run.
 """
@@ -32,16 +38,45 @@ def parse_args():
     return n, threads
 
 
+def bernoulli_csr(n_pre, n_post, p, rng):
+    """CSR indices and row pointers of an n_pre x n_post matrix whose entries are present
+    independently with probability p (self-pairs included, as in Brian2).
+
+    The gaps between present entries of the row-major flattened matrix are geometric with
+    parameter p, so their running sum enumerates the present entries in order."""
+    import numpy as np
+
+    total = n_pre * n_post
+    expected = total * p
+    flat = np.empty(0, dtype=np.int64)
+    while flat.size == 0 or flat[-1] < total:
+        # Draw a margin of 10 standard deviations at once; redraw the rest if short.
+        more = int(expected + 10 * np.sqrt(expected) + 100)
+        start = flat[-1] if flat.size else -1
+        flat = np.concatenate([flat, start + np.cumsum(rng.geometric(p, size=more))])
+    flat = flat[flat < total]
+    rows, cols = np.divmod(flat, n_post)
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=n_pre))])
+    return cols.astype(np.int32), indptr.astype(np.int32)
+
+
 def build_network(n, neuron_params, exc, inh, seed=1):
     """One `LifRef` group of `n` neurons with an excitatory and an inhibitory projection
     from its first 80 % and last 20 % onto all of it, each `(weight, tau_syn, out)`.
 
     Spikes of step t reach the synapses at step t + 1, engram's shortest delay."""
+    import brainevent.config
     import brainpy as bp
     import brainpy.math as bm
 
+    # The numba kernels are brainevent's CPU default; named here so that a change of
+    # default cannot silently swap in a dense fallback.
+    brainevent.config.set_backend("cpu", "numba")
+    import numpy as np
+
     n_exc = int(0.8 * n)
     p = 80.0 / n
+    rng = np.random.default_rng(seed)
 
     class EINet(bp.DynSysGroup):
         def __init__(self):
@@ -49,14 +84,14 @@ def build_network(n, neuron_params, exc, inh, seed=1):
             self.n_exc = n_exc
             self.N = bp.dyn.LifRef(n, **neuron_params)
 
-            def projection(n_pre, weight, tau, out, conn_seed):
-                # include_self: Brian2's connect(p=...) draws every pair, i == j included.
-                conn = bp.conn.FixedProb(p, pre=n_pre, post=n, include_self=True, seed=conn_seed)
+            def projection(n_pre, weight, tau, out):
+                indices, indptr = bernoulli_csr(n_pre, n, p, rng)
+                conn = bp.conn.CSRConn(indices, indptr, pre=n_pre, post=n)
                 return bp.dyn.ProjAlignPostMg1(comm=bp.dnn.EventCSRLinear(conn, weight),
                                                syn=bp.dyn.Expon.desc(n, tau=tau), out=out, post=self.N)
 
-            self.E = projection(n_exc, *exc, conn_seed=seed)
-            self.I = projection(n - n_exc, *inh, conn_seed=seed + 1)
+            self.E = projection(n_exc, *exc)
+            self.I = projection(n - n_exc, *inh)
 
         def update(self):
             spikes = self.N.spike.value  # the previous step's spikes
