@@ -5,7 +5,7 @@ in units of ms and mV with conductances in units of the leak conductance g_l = 1
 tau = C_m / g_l = 20 ms, LifRef's dV/dt = (V_rest - V + I) / tau is
 C_m dv/dt = g_l (E_l - v) + g_e (E_e - v) + g_i (E_i - v).
 
-    python brainpy_coba.py N THREADS
+    python brainpy_coba.py N THREADS [SEED]
 
 Prints one JSON line like brainpy_cuba.py.
 """
@@ -13,7 +13,7 @@ import time
 
 from brainpy_ei import build_network, parse_args, report, run
 
-n, threads = parse_args()
+n, threads, seed = parse_args()
 import brainpy as bp  # noqa: E402 (after the thread settings)
 import brainpy.math as bm  # noqa: E402
 
@@ -23,7 +23,8 @@ started = time.perf_counter()
 neuron = dict(V_rest=-60.0, V_reset=-60.0, V_th=-50.0, tau=20.0, tau_ref=5.0,
               V_initializer=bp.init.Normal(-65.0, 5.0))
 # 6 nS and 67 nS onto exponential conductances (5, 10 ms) with reversal 0 and -80 mV.
-net = build_network(n, neuron, exc=(0.6, 5.0, bp.dyn.COBA.desc(E=0.0)), inh=(6.7, 10.0, bp.dyn.COBA.desc(E=-80.0)))
+net = build_network(n, neuron, exc=(0.6, 5.0, bp.dyn.COBA.desc(E=0.0)), inh=(6.7, 10.0, bp.dyn.COBA.desc(E=-80.0)),
+                    seed=seed)
 # ge ~ N(40 nS, 15 nS) and gi ~ N(200 nS, 120 nS), clipped at 0, in units of g_l.
 net.E.syn.g.value = bm.maximum(bm.random.normal(4.0, 1.5, n), 0.0)
 net.I.syn.g.value = bm.maximum(bm.random.normal(20.0, 12.0, n), 0.0)

@@ -32,10 +32,12 @@ def configure_threads(threads):
 
 
 def parse_args():
-    """`N THREADS` from the command line, as the Brian2 scripts take them."""
+    """`N THREADS [SEED]` from the command line (N and THREADS as the Brian2 scripts take
+    them; SEED, default 1, seeds the connectivity and the initial state)."""
     n, threads = int(sys.argv[1]), int(sys.argv[2])
+    seed = int(sys.argv[3]) if len(sys.argv) > 3 else 1
     configure_threads(threads)
-    return n, threads
+    return n, threads, seed
 
 
 def bernoulli_csr(n_pre, n_post, p, rng):

@@ -97,7 +97,7 @@ done
   echo "- NEST $("$here/venv/bin/python" -c 'import nest; print(nest.__version__)' 2>/dev/null | tail -1) (\`bench/nest_cuba.py\`): \`iaf_psc_exp\`, pairwise_bernoulli, CUBA only, N ≤ $nest_max;"
   echo "  its build is creating and connecting, its run \`nest.Run\`."
   echo "- BrainPy $("$here/venv-brainpy/bin/python" -c 'import brainpy, jax; print(brainpy.__version__, "with JAX", jax.__version__)' 2>/dev/null | tail -1) (\`bench/brainpy_cuba.py\`, \`brainpy_coba.py\`), CPU, N ≤ $brainpy_max:"
-  echo "  \`LifRef\` neurons, \`EventCSRLinear\` over a stored \`FixedProb\`, \`Expon\` synapses; its run is"
+  echo "  \`LifRef\` neurons, \`EventCSRLinear\` over a stored Bernoulli draw, \`Expon\` synapses; its run is"
   echo "  the jitted \`bm.for_loop\` with tracing and XLA compilation excluded (\`compile_s\` in its JSON)."
   echo "- *rates* exc / inh in Hz. The networks are the same model, not the same draw of"
   echo "  connectivity; engram's shortest delay is one step where Brian2's examples apply"
