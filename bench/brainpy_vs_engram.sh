@@ -44,7 +44,7 @@ for model, n in dict.fromkeys((r["model"], r["n"]) for r in runs):
     # The ratio of the medians; each run's own ratio in brackets shows the spread.
     ratios = ", ".join(f"{rb['run_s'] / re['run_s']:.2f}" for re, rb in zip(e, b))
     print(f"| {model} | {n:,} | {e[0]['n_synapses']:,} | {med(e, 'run_s'):.3f} s | {med(b, 'run_s'):.3f} s "
-          f"| **{med(b, "run_s") / med(e, "run_s"):.2f}** ({ratios}) | {med(b, 'compile_s'):.2f} s "
+          f"| **{med(b, 'run_s') / med(e, 'run_s'):.2f}** ({ratios}) | {med(b, 'compile_s'):.2f} s "
           f"| {med(e, 'setup_s'):.2f} s | {med(b, 'setup_s'):.2f} s "
           f"| {mib(med(e, 'peak_rss_bytes'))} | {mib(med(b, 'peak_rss_bytes'))} "
           f"| {med(e, 'rate_exc_hz'):.2f} / {med(e, 'rate_inh_hz'):.2f} "
