@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# engram beside Brian2 2.9 (C++ standalone) and NEST 3 on the CUBA and COBA networks,
-# measured in one run, written to bench/RESULTS.md. Installs Brian2 into bench/venv
-# and NEST (git-ignored). One-thread runs of every tool are pinned to core 0.
+# engram beside Brian2 2.9 (C++ standalone), NEST 3 and BrainPy 2.8 on the CUBA and COBA
+# networks, measured in one run, written to bench/RESULTS.md. Installs Brian2 and NEST
+# into bench/venv and BrainPy into bench/venv-brainpy (git-ignored); BrainPy's columns
+# read "–" if its install fails. One-thread runs of every tool are pinned to core 0.
 #   bench/run_all.sh                      # N = 4000 20000 100000, and 1,000,000 for CUBA
 #   SIZES="4000 20000" MODELS=cuba BIG= bench/run_all.sh
 set -euo pipefail
@@ -16,6 +17,13 @@ mkdir -p "$out"
 [ -x "$here/venv/bin/python" ] || python3 -m venv "$here/venv"
 "$here/venv/bin/pip" install -q "brian2==2.9.0" "numpy<2.3" nest-simulator
 nest_max=${NEST_MAX:-20000} # NEST's pairwise_bernoulli connects slowly beyond this
+# BrainPy (CPU JAX; numba for its event-driven kernels) is optional: a failed install
+# leaves its columns empty.
+brainpy_python=$here/venv-brainpy/bin/python
+{ [ -x "$brainpy_python" ] || python3 -m venv "$here/venv-brainpy"; } &&
+  "$here/venv-brainpy/bin/pip" install -q "brainpy==2.8.2" "jax[cpu]==0.10.2" numba ||
+  { echo "BrainPy install failed: its columns stay empty" >&2; brainpy_python=; }
+brainpy_max=${BRAINPY_MAX:-100000} # its dense per-step work grows with N
 (cd "$root" && cargo build --release -q -p engram-cli)
 # Current numpy is slowed by these; some machines set them for old OpenBLAS builds.
 unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE
@@ -36,10 +44,16 @@ run_one() { # model n threads
     "${pin[@]}" "$here/venv/bin/python" "$here/nest_$model.py" "$n" "$threads" 2>/dev/null | tail -1 >"$nst" || true
     [ -s "$nst" ] || echo '{}' >"$nst"
   fi
-  python3 - "$e/summary.json" "$e-empty/summary.json" "$b" "$nst" "$model" "$n" "$threads" >>"$table" <<'PY'
+  local bp=$out/brainpy-$model-$n-$threads.json
+  echo '{}' >"$bp"
+  if [ -n "$brainpy_python" ] && [ "$n" -le "$brainpy_max" ]; then
+    "${pin[@]}" "$brainpy_python" "$here/brainpy_$model.py" "$n" "$threads" 2>/dev/null | tail -1 >"$bp" || true
+    [ -s "$bp" ] || echo '{}' >"$bp"
+  fi
+  python3 - "$e/summary.json" "$e-empty/summary.json" "$b" "$nst" "$bp" "$model" "$n" "$threads" >>"$table" <<'PY'
 import json, sys
-e, empty, b, nst = (json.load(open(p)) for p in sys.argv[1:5])
-model, n, threads = sys.argv[5:8]
+e, empty, b, nst, bp = (json.load(open(p)) for p in sys.argv[1:6])
+model, n, threads = sys.argv[6:9]
 syn = e["n_synapses"]
 bps = (e["peak_rss_bytes"] - empty["peak_rss_bytes"]) / syn
 pe = e["populations"]
@@ -50,7 +64,9 @@ print(f"| {model} | {int(n):,} | {threads} | {syn:,} "
       f"| {mib(e['peak_rss_bytes'])} ({bps:.1f} B/syn) | {mib(b['peak_rss_bytes'])} "
       f"| {pe['exc']['rate_hz']:.2f} / {pe['inh']['rate_hz']:.2f} | {b['rate_exc_hz']:.2f} / {b['rate_inh_hz']:.2f} "
       + (f"| {nst['build_s']:.2f} s | {nst['run_s']:.3f} s | **{nst['run_s'] / e['run_s']:.1f}** "
-         f"| {nst['rate_exc_hz']:.2f} / {nst['rate_inh_hz']:.2f} |" if nst else "| – | – | – | – |"))
+         f"| {nst['rate_exc_hz']:.2f} / {nst['rate_inh_hz']:.2f} |" if nst else "| – | – | – | – |")
+      + (f" {bp['run_s']:.3f} s | **{bp['run_s'] / e['run_s']:.1f}** "
+         f"| {bp['rate_exc_hz']:.2f} / {bp['rate_inh_hz']:.2f} |" if bp else " – | – | – |"))
 PY
   tail -1 "$table"
 }
@@ -80,12 +96,15 @@ done
   echo "  synapses) ÷ synapses."
   echo "- NEST $("$here/venv/bin/python" -c 'import nest; print(nest.__version__)' 2>/dev/null | tail -1) (\`bench/nest_cuba.py\`): \`iaf_psc_exp\`, pairwise_bernoulli, CUBA only, N ≤ $nest_max;"
   echo "  its build is creating and connecting, its run \`nest.Run\`."
+  echo "- BrainPy $("$here/venv-brainpy/bin/python" -c 'import brainpy, jax; print(brainpy.__version__, "with JAX", jax.__version__)' 2>/dev/null | tail -1) (\`bench/brainpy_cuba.py\`, \`brainpy_coba.py\`), CPU, N ≤ $brainpy_max:"
+  echo "  \`LifRef\` neurons, \`EventCSRLinear\` over a stored Bernoulli draw, \`Expon\` synapses; its run is"
+  echo "  the jitted \`bm.for_loop\` with tracing and XLA compilation excluded (\`compile_s\` in its JSON)."
   echo "- *rates* exc / inh in Hz. The networks are the same model, not the same draw of"
   echo "  connectivity; engram's shortest delay is one step where Brian2's examples apply"
   echo "  spikes within the step."
   echo
-  echo "| model | N | threads | synapses | engram build | Brian2 setup | engram run | Brian2 run | Brian2 ÷ engram | engram memory | Brian2 memory | engram rates | Brian2 rates | NEST build | NEST run | NEST ÷ engram | NEST rates |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| model | N | threads | synapses | engram build | Brian2 setup | engram run | Brian2 run | Brian2 ÷ engram | engram memory | Brian2 memory | engram rates | Brian2 rates | NEST build | NEST run | NEST ÷ engram | NEST rates | BrainPy run | BrainPy ÷ engram | BrainPy rates |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   cat "$table"
 } >"$out/simulation.md"
 # RESULTS.md keeps other sections (analysis, ...); this script owns the one between
