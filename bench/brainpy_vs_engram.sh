@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # engram beside BrainPy alone, one thread each pinned to core 0, on CUBA and COBA,
 # interleaved (engram, BrainPy, engram, ...) and repeated REPEATS times; prints a
-# table of medians for bench/RESULTS-brainpy.md. Uses bench/venv-brainpy as
+# table of medians for bench/RESULTS.md. Uses bench/venv-brainpy as
 # bench/run_all.sh installs it, and $ENGRAM (default: this tree's release binary).
 #   REPEATS=3 SIZES="4000 20000 100000" bench/brainpy_vs_engram.sh
 set -euo pipefail
