@@ -12,9 +12,8 @@
 use std::path::{Path, PathBuf};
 
 use engram_model::reader::{Entry, TableReader};
-use engram_model::{apply_overrides, Dim, ModelError, Source};
+use engram_model::{read_toml, Dim, ModelError};
 use rand::SeedableRng;
-use toml_edit::ImDocument;
 
 use crate::cell::{Adaptation, CellSpec, Reset};
 use crate::data::delay_task::DelayTask;
@@ -58,50 +57,45 @@ pub fn load(path: &Path, overrides: &[String]) -> Result<Experiment> {
 
 /// Reads a configuration from its text; relative data paths are taken from `base`.
 pub fn parse(file: &str, stem: &str, text: &str, overrides: &[String], base: &Path) -> Result<Experiment> {
-    let text = apply_overrides(file, text, overrides)?;
-    let src = Source::new(file, text);
-    let doc = ImDocument::parse(src.text.as_str()).map_err(|e| {
-        let msg = e.message().trim().replace('\n', " ");
-        src.error(e.span(), "", format!("invalid TOML: {msg}"))
-    })?;
-    let mut root = TableReader::root(doc.as_table(), &src);
-    let name = match root.get("name") {
-        Some(e) => e.as_str("name", "the run's name as a string")?.to_string(),
-        None => stem.to_string(),
-    };
+    read_toml(file, text, overrides, |mut root| {
+        let name = match root.get("name") {
+            Some(e) => e.as_str("name", "the run's name as a string")?.to_string(),
+            None => stem.to_string(),
+        };
 
-    let mut training_t = root.require("training", "a [training] table")?.table("training", "a table")?;
-    let training = read_training(&mut training_t)?;
-    training_t.finish()?;
+        let mut training_t = root.require("training", "a [training] table")?.table("training", "a table")?;
+        let training = read_training(&mut training_t)?;
+        training_t.finish()?;
 
-    let mut data_t = root.require("data", "a [data] table naming the data set")?.table("data", "a table")?;
-    let (train, test, test_indices) = read_data(&mut data_t, base, training.seed)?;
-    data_t.finish()?;
+        let mut data_t = root.require("data", "a [data] table naming the data set")?.table("data", "a table")?;
+        let (train, test, test_indices) = read_data(&mut data_t, base, training.seed)?;
+        data_t.finish()?;
 
-    let enc_entry = root.require("encoding", "an [encoding] table")?;
-    let mut enc_t = enc_entry.table("encoding", "a table")?;
-    let encoding = read_encoding(&mut enc_t)?;
-    enc_t.finish()?;
-    for set in [&train, &test] {
-        encoding.check(set).map_err(|m| enc_entry.error("encoding", m))?;
-    }
+        let enc_entry = root.require("encoding", "an [encoding] table")?;
+        let mut enc_t = enc_entry.table("encoding", "a table")?;
+        let encoding = read_encoding(&mut enc_t)?;
+        enc_t.finish()?;
+        for set in [&train, &test] {
+            encoding.check(set).map_err(|m| enc_entry.error("encoding", m))?;
+        }
 
-    let mut net_t = root.require("network", "a [network] table")?.table("network", "a table")?;
-    let n_features = train.n_features();
-    let network = read_network(
-        &mut net_t,
-        encoding.channels(n_features),
-        encoding.steps(n_features),
-        train.classes,
-        training.seed,
-    )?;
-    net_t.finish()?;
-    root.finish()?;
-    let mut training = training;
-    if network.layers.iter().all(|l| l.delay_in.is_none()) {
-        training.sigma = None;
-    }
-    Ok(Experiment { name, network, train, test, encoding, training, test_indices })
+        let mut net_t = root.require("network", "a [network] table")?.table("network", "a table")?;
+        let n_features = train.n_features();
+        let network = read_network(
+            &mut net_t,
+            encoding.channels(n_features),
+            encoding.steps(n_features),
+            train.classes,
+            training.seed,
+        )?;
+        net_t.finish()?;
+        root.finish()?;
+        let mut training = training;
+        if network.layers.iter().all(|l| l.delay_in.is_none()) {
+            training.sigma = None;
+        }
+        Ok(Experiment { name, network, train, test, encoding, training, test_indices })
+    })
 }
 
 fn positive(e: &Entry<'_>, key: &str, v: f64) -> Result<f64> {

@@ -25,7 +25,7 @@ pub use model::{
     Model, Plasticity, PoissonInput, Population, Projection, Record, Rule, SpikeRecord, StateRecord, StepCurrent,
     WeightRecord,
 };
-pub use parse::{apply_overrides, load_model, parse_model, RULES};
+pub use parse::{apply_overrides, load_model, parse_model, read_toml, RULES};
 pub use spec::{
     no_check, Default, KindSpec, ParamKind, ParamSpec, ParamValue, Params, PlasticitySpec, Registry, StateSpec,
     WeightParamSpec,

@@ -28,16 +28,30 @@ pub fn load_model(path: &Path, overrides: &[String], registry: &dyn Registry) ->
 /// Reads and validates a model from its text. `file` names it in errors; `stem` is
 /// the model's name when the text has no `name` key.
 pub fn parse_model(file: &str, stem: &str, text: &str, overrides: &[String], registry: &dyn Registry) -> Result<Model> {
+    read_toml(file, text, overrides, |mut root| {
+        let model = read_model(&mut root, stem, registry)?;
+        root.finish()?;
+        Ok(model)
+    })
+}
+
+/// Applies `overrides` to the TOML `text`, parses it and hands `read` a located reader
+/// of its root table: the entry point of every engram configuration file (models,
+/// training and reservoir configurations). `file` names the text in errors; `read`
+/// calls [`TableReader::finish`] when it has taken every key it knows.
+pub fn read_toml<T>(
+    file: &str,
+    text: &str,
+    overrides: &[String],
+    read: impl FnOnce(TableReader<'_>) -> Result<T>,
+) -> Result<T> {
     let text = apply_overrides(file, text, overrides)?;
     let src = Source::new(file, text);
     let doc = ImDocument::parse(src.text.as_str()).map_err(|e| {
         let msg = e.message().trim().replace('\n', " ");
         src.error(e.span(), "", format!("invalid TOML: {msg}"))
     })?;
-    let mut root = TableReader::root(doc.as_table(), &src);
-    let model = read_model(&mut root, stem, registry)?;
-    root.finish()?;
-    Ok(model)
+    read(TableReader::root(doc.as_table(), &src))
 }
 
 /// Applies `--set KEY=VALUE` overrides to the document text. `KEY` is a dotted path;

@@ -199,6 +199,11 @@ impl<'a> TableReader<'a> {
         TableReader { path: String::new(), table, span: Some(0..0), src, asked: BTreeSet::new() }
     }
 
+    /// The text this reader reads, for errors about the file as a whole.
+    pub fn source(&self) -> &'a Source {
+        self.src
+    }
+
     /// The dotted path of `key` inside this table.
     pub fn key_path(&self, key: &str) -> String {
         if self.path.is_empty() {

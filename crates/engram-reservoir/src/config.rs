@@ -11,8 +11,7 @@
 use std::path::Path;
 
 use engram_model::reader::{Entry, TableReader};
-use engram_model::{apply_overrides, ModelError, Source};
-use toml_edit::ImDocument;
+use engram_model::{read_toml, ModelError};
 
 use crate::esn::EsnParams;
 use crate::experiment::{Experiment, Mode, ReadoutSpec, Task};
@@ -50,77 +49,73 @@ pub fn load_config(path: &Path, overrides: &[String]) -> Result<Config> {
 
 /// Reads a configuration from its text; `file` names it in errors.
 pub fn parse_config(file: &str, stem: &str, text: &str, overrides: &[String]) -> Result<Config> {
-    let text = apply_overrides(file, text, overrides)?;
-    let src = Source::new(file, text);
-    let doc = ImDocument::parse(src.text.as_str()).map_err(|e| {
-        let msg = e.message().trim().replace('\n', " ");
-        src.error(e.span(), "", format!("invalid TOML: {msg}"))
-    })?;
-    let mut root = TableReader::root(doc.as_table(), &src);
-    let name = match root.get("name") {
-        Some(e) => e.as_str("name", "the run's name as a string")?.to_string(),
-        None => stem.to_string(),
-    };
-    let seed = match root.get("seed") {
-        Some(e) => e.count("seed", "a seed")?,
-        None => 1,
-    };
-    let task_entry = root.require("task", "a [task] table with the task's kind")?;
-    let mut task_table = task_entry.table("task", "a table")?;
-    let (task, mode, train, test, washout) = read_task(&mut task_table)?;
-    task_table.finish()?;
-    let (esn, intrinsic) = match root.get("reservoir") {
-        Some(e) => {
-            let mut t = e.table("reservoir", "a table")?;
-            let p = read_reservoir(&mut t, seed)?;
-            let ip = match t.get("intrinsic_plasticity") {
-                Some(e) => {
-                    let mut ipt = e.table("reservoir.intrinsic_plasticity", "a table")?;
-                    let d = IpParams::default();
-                    let ip = IpParams {
-                        eta: number_in(&mut ipt, "eta", d.eta, 0.0, f64::INFINITY, true)?,
-                        mean: number_in(&mut ipt, "mean", d.mean, -1.0, 1.0, false)?,
-                        std: number_in(&mut ipt, "std", d.std, 0.0, 1.0, true)?,
-                        epochs: positive_count(&mut ipt, "epochs", d.epochs, "the number of passes")?,
-                    };
-                    ipt.finish()?;
-                    Some(ip)
-                }
-                None => None,
-            };
-            t.finish()?;
-            (p, ip)
+    read_toml(file, text, overrides, |mut root| {
+        let name = match root.get("name") {
+            Some(e) => e.as_str("name", "the run's name as a string")?.to_string(),
+            None => stem.to_string(),
+        };
+        let seed = match root.get("seed") {
+            Some(e) => e.count("seed", "a seed")?,
+            None => 1,
+        };
+        let task_entry = root.require("task", "a [task] table with the task's kind")?;
+        let mut task_table = task_entry.table("task", "a table")?;
+        let (task, mode, train, test, washout) = read_task(&mut task_table)?;
+        task_table.finish()?;
+        let (esn, intrinsic) = match root.get("reservoir") {
+            Some(e) => {
+                let mut t = e.table("reservoir", "a table")?;
+                let p = read_reservoir(&mut t, seed)?;
+                let ip = match t.get("intrinsic_plasticity") {
+                    Some(e) => {
+                        let mut ipt = e.table("reservoir.intrinsic_plasticity", "a table")?;
+                        let d = IpParams::default();
+                        let ip = IpParams {
+                            eta: number_in(&mut ipt, "eta", d.eta, 0.0, f64::INFINITY, true)?,
+                            mean: number_in(&mut ipt, "mean", d.mean, -1.0, 1.0, false)?,
+                            std: number_in(&mut ipt, "std", d.std, 0.0, 1.0, true)?,
+                            epochs: positive_count(&mut ipt, "epochs", d.epochs, "the number of passes")?,
+                        };
+                        ipt.finish()?;
+                        Some(ip)
+                    }
+                    None => None,
+                };
+                t.finish()?;
+                (p, ip)
+            }
+            None => (EsnParams { seed, ..EsnParams::default() }, None),
+        };
+        let readout = match root.get("readout") {
+            Some(e) => {
+                let mut t = e.table("readout", "a table")?;
+                let r = read_readout(&mut t)?;
+                t.finish()?;
+                r
+            }
+            None => ReadoutSpec::Ridge(1e-6),
+        };
+        let sweep = match root.get("sweep") {
+            Some(e) => {
+                let mut t = e.table("sweep", "a table of parameter lists")?;
+                let s = read_sweep(&mut t)?;
+                t.finish()?;
+                Some(s)
+            }
+            None => None,
+        };
+        let src = root.source();
+        root.finish()?;
+        if matches!(task, Task::MemoryCapacity { .. } | Task::Narma { .. }) && mode == Mode::Generation {
+            return Err(src.error(
+                None,
+                "task.mode",
+                "generation needs a task whose input is its own output (mackey_glass or lorenz)",
+            ));
         }
-        None => (EsnParams { seed, ..EsnParams::default() }, None),
-    };
-    let readout = match root.get("readout") {
-        Some(e) => {
-            let mut t = e.table("readout", "a table")?;
-            let r = read_readout(&mut t)?;
-            t.finish()?;
-            r
-        }
-        None => ReadoutSpec::Ridge(1e-6),
-    };
-    let sweep = match root.get("sweep") {
-        Some(e) => {
-            let mut t = e.table("sweep", "a table of parameter lists")?;
-            let s = read_sweep(&mut t)?;
-            t.finish()?;
-            Some(s)
-        }
-        None => None,
-    };
-    root.finish()?;
-    if matches!(task, Task::MemoryCapacity { .. } | Task::Narma { .. }) && mode == Mode::Generation {
-        return Err(src.error(
-            None,
-            "task.mode",
-            "generation needs a task whose input is its own output (mackey_glass or lorenz)",
-        ));
-    }
-    let experiment = Experiment { task, mode, esn, readout, train, test, washout, seed, intrinsic };
-    Ok(Config { name, experiment, sweep })
+        let experiment = Experiment { task, mode, esn, readout, train, test, washout, seed, intrinsic };
+        Ok(Config { name, experiment, sweep })
+    })
 }
 
 fn positive_count(t: &mut TableReader<'_>, key: &'static str, default: usize, what: &str) -> Result<usize> {
