@@ -402,6 +402,11 @@ impl Network {
         self.build_s
     }
 
+    /// The time step (s).
+    pub fn dt(&self) -> f64 {
+        self.dt
+    }
+
     /// The current step.
     pub fn current_step(&self) -> u64 {
         self.step

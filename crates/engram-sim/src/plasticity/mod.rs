@@ -24,6 +24,7 @@ use engram_model::{PlasticitySpec, Projection};
 
 use crate::connect::{Csr, Delays};
 
+pub mod distal_reward;
 pub mod istdp_vogels;
 pub mod monitor;
 pub mod stdp_dopamine;
