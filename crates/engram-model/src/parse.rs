@@ -526,7 +526,9 @@ fn read_projection(t: &mut TableReader<'_>, name: &str, model: &Model, registry:
         None => None,
     };
     let short_term = match t.get("short_term") {
-        Some(e) => Some(crate::plasticity::read_short_term(&e, &t.key_path("short_term"), plasticity.as_ref(), registry)?),
+        Some(e) => {
+            Some(crate::plasticity::read_short_term(&e, &t.key_path("short_term"), plasticity.as_ref(), registry)?)
+        }
         None => None,
     };
     Ok(Projection {

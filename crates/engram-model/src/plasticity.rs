@@ -112,7 +112,8 @@ pub(crate) fn read_short_term(
     let spec = match registry.plasticity(name) {
         Some(spec) if names.contains(&name) => spec,
         _ => {
-            let err = re.error(&rk, format!("unknown short-term rule \"{name}\", expected one of {}", names.join(", ")));
+            let err =
+                re.error(&rk, format!("unknown short-term rule \"{name}\", expected one of {}", names.join(", ")));
             return Err(match closest(name, names.iter().copied()) {
                 Some(c) => err.with_help(format!("did you mean \"{c}\"?")),
                 None => err,

@@ -244,7 +244,106 @@ fn short_term_must_name_a_short_term_rule() {
     let err = engram_model::parse_model("m.toml", "m", text, &[], &Models).expect_err("stdp_pair is long-term");
     let msg = format!("{err}");
     assert!(
-        msg.contains("projections.p.short_term.rule: unknown short-term rule \"stdp_pair\", expected one of stp_tsodyks_markram"),
+        msg.contains(
+            "projections.p.short_term.rule: unknown short-term rule \"stdp_pair\", expected one of stp_tsodyks_markram"
+        ),
         "{msg}"
     );
+}
+
+/// A recurrent network with reward-modulated STDP, dopamine from a population firing
+/// often enough that the workers bring all synapses up to date many times (6,000
+/// events, sweeps every 256) and from a time series: the same spikes and the same
+/// final weights on one, two and three threads.
+#[test]
+fn stdp_dopamine_is_thread_independent() {
+    let m = model(
+        r#"
+        [simulation]
+        dt = "0.5 ms"
+        duration = "20 s"
+        seed = 7
+        [populations.exc]
+        n = 100
+        model = "lif"
+        synapse = "delta"
+        tau_m = "20 ms"
+        v_th = "-54 mV"
+        poisson_input = { rate = "5 Hz", weight = "20 mV", receptor = "exc" }
+        [populations.da]
+        n = 10
+        model = "poisson_generator"
+        rate = "30 Hz"
+        [projections.exc_exc]
+        source = "exc"
+        target = "exc"
+        rule = "fixed_outdegree"
+        outdegree = 20
+        weight = { dist = "uniform", low = "0.5 mV", high = "1.5 mV" }
+        delay = { dist = "uniform", low = "0.5 ms", high = "3 ms" }
+        plasticity = { rule = "stdp_dopamine", A_plus = 0.05, A_minus = 0.06, b = "1 Hz", w_max = "4 mV", modulator = "da", modulator_times = ["2 s", "7.5 s"], modulator_amounts = [5, 3] }
+        [record]
+        spikes = { exc = "all" }
+        "#,
+    );
+    let result = |threads| {
+        let net = run(&m, threads);
+        let s = &net.recordings().spikes[0];
+        (s.times.clone(), s.ids.clone(), net.synapses(0).weights.clone())
+    };
+    let one = result(1);
+    let initial = run(&model_with_duration(&m, 0.0), 1).synapses(0).weights.clone();
+    let changed = one.2.iter().zip(&initial).filter(|(a, b)| a != b).count();
+    assert!(changed > one.2.len() / 2, "weights changed: {changed} of {}", one.2.len());
+    assert!(one == result(2), "two threads differ from one");
+    assert!(one == result(3), "three threads differ from one");
+}
+
+fn model_with_duration(m: &engram_model::Model, duration: f64) -> engram_model::Model {
+    let mut m = m.clone();
+    m.duration = duration;
+    m
+}
+
+/// Model-file errors of the rule's modulator keys name the key and what was expected.
+#[test]
+fn modulator_keys_are_checked() {
+    let base = |plasticity: &str| {
+        format!(
+            r#"
+            [simulation]
+            duration = "1 s"
+            [populations.a]
+            n = 2
+            model = "lif"
+            synapse = "delta"
+            [projections.p]
+            source = "a"
+            target = "a"
+            rule = "all_to_all"
+            weight = "1 mV"
+            plasticity = {{ rule = "stdp_dopamine", w_max = "2 mV", {plasticity} }}
+            "#
+        )
+    };
+    let cases = [
+        (
+            "modulator = \"dopamin\"",
+            "projections.p.plasticity.modulator: unknown population \"dopamin\", expected one of a",
+        ),
+        (
+            "modulator_times = [\"1 s\", \"2 s\"], modulator_amounts = [1]",
+            "projections.p.plasticity.modulator_amounts: expected one amount per time: 2 times, 1 amounts",
+        ),
+        (
+            "modulator_times = [\"2 s\", \"1 s\"]",
+            "projections.p.plasticity.modulator_times: expected times in increasing order",
+        ),
+        ("modulator_times = [\"1 mV\"]", "projections.p.plasticity.modulator_times[0]: expected a time"),
+    ];
+    for (keys, expected) in cases {
+        let err = engram_model::parse_model("m.toml", "m", &base(keys), &[], &Models).expect_err(keys);
+        let msg = format!("{err}");
+        assert!(msg.contains(expected), "{keys}: {msg}");
+    }
 }

@@ -38,13 +38,8 @@ pub use weights::SynapseArray;
 
 /// Every plasticity rule engram knows. A new rule is a new file, a line here and a
 /// variant of [`Rule`].
-pub static RULES: &[&PlasticitySpec] = &[
-    &stdp_pair::SPEC,
-    &stdp_triplet::SPEC,
-    &istdp_vogels::SPEC,
-    &stp_tsodyks_markram::SPEC,
-    &stdp_dopamine::SPEC,
-];
+pub static RULES: &[&PlasticitySpec] =
+    &[&stdp_pair::SPEC, &stdp_triplet::SPEC, &istdp_vogels::SPEC, &stp_tsodyks_markram::SPEC, &stdp_dopamine::SPEC];
 
 /// The rules that only scale what a spike transmits: a projection's `short_term`
 /// table may name them beside a long-term rule.

@@ -189,7 +189,8 @@ impl StdpDopamine {
     /// closed form of the module doc.
     #[inline(always)]
     pub fn stretch(&self, c: f64, n: f64, steps: f64) -> (f64, f64, f64) {
-        let dw = c * (-n * self.tau_s * (-steps / self.tau_s).exp_m1() + self.b * self.tau_c * (-steps / self.tau_c).exp_m1());
+        let dw = c
+            * (-n * self.tau_s * (-steps / self.tau_s).exp_m1() + self.b * self.tau_c * (-steps / self.tau_c).exp_m1());
         (dw, c * (-steps / self.tau_c).exp(), n * (-steps / self.tau_n).exp())
     }
 
@@ -300,8 +301,23 @@ pub fn deliver(
     state: &mut WorkerState,
     ctx: Delivery<'_>,
 ) {
-    let Delivery { csr, splits, worker, cuts, lo, hi, pre, post, ring, n, n_receptors, receptor, slots, modulator, now } =
-        ctx;
+    let Delivery {
+        csr,
+        splits,
+        worker,
+        cuts,
+        lo,
+        hi,
+        pre,
+        post,
+        ring,
+        n,
+        n_receptors,
+        receptor,
+        slots,
+        modulator,
+        now,
+    } = ctx;
     let weights = &plastic.weights;
     let cols = &plastic.columns;
     record_events(rule, state, modulator, now);

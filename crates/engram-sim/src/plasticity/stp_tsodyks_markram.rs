@@ -104,7 +104,6 @@ impl StpTsodyksMarkram {
 }
 
 impl TraceRule for StpTsodyksMarkram {
-
     type Pre = Release;
     type Post = ();
     type Now = ();
