@@ -132,6 +132,9 @@ pub struct Projection {
     pub receptor: usize,
     /// How the weights change during the run; `None` for static synapses.
     pub plasticity: Option<Plasticity>,
+    /// Short-term plasticity of what a spike transmits, beside `plasticity` (the
+    /// `short_term` table); `None` without one.
+    pub short_term: Option<Plasticity>,
 }
 
 /// A plasticity rule of one projection with its parameters.

@@ -261,6 +261,8 @@ pub(crate) fn read_params(t: &mut TableReader<'_>, specs: &[ParamSpec], size: u6
             }
             (ParamKind::IndexList, Some(e)) => ParamValue::Indices(read_ids(&e, &key, size)?),
             (ParamKind::QuantityList(_) | ParamKind::IndexList, None) => continue,
+            // Needs the model's populations: read by the caller (`read_plasticity`).
+            (ParamKind::Population, _) => continue,
         };
         params.insert(spec.name, value);
     }
@@ -381,7 +383,7 @@ fn read_receptor(t: &mut TableReader<'_>, kind: &KindSpec, weight_mean: f64, dim
     }
 }
 
-fn population_ref(t: &mut TableReader<'_>, key: &'static str, model: &Model) -> Result<usize> {
+pub(crate) fn population_ref(t: &mut TableReader<'_>, key: &'static str, model: &Model) -> Result<usize> {
     let k = t.key_path(key);
     let e = t.require(key, "a population name")?;
     let name = e.as_str(&k, "a population name")?;
@@ -513,12 +515,34 @@ fn read_projection(t: &mut TableReader<'_>, name: &str, model: &Model, registry:
     };
     let receptor = read_receptor(t, tgt.kind, weight.mean(), weight_dim)?;
     let plasticity = match t.get("plasticity") {
+        Some(e) => Some(crate::plasticity::read_plasticity(
+            &e,
+            &t.key_path("plasticity"),
+            &weight,
+            weight_dim,
+            registry,
+            model,
+        )?),
+        None => None,
+    };
+    let short_term = match t.get("short_term") {
         Some(e) => {
-            Some(crate::plasticity::read_plasticity(&e, &t.key_path("plasticity"), &weight, weight_dim, registry)?)
+            Some(crate::plasticity::read_short_term(&e, &t.key_path("short_term"), plasticity.as_ref(), registry)?)
         }
         None => None,
     };
-    Ok(Projection { name: name.to_string(), source, target, rule, weight, weight_dim, delay, receptor, plasticity })
+    Ok(Projection {
+        name: name.to_string(),
+        source,
+        target,
+        rule,
+        weight,
+        weight_dim,
+        delay,
+        receptor,
+        plasticity,
+        short_term,
+    })
 }
 
 fn fmt_ms(seconds: f64) -> String {

@@ -4,6 +4,7 @@
 //! [projections.input]
 //! # ... source, target, rule, weight ...
 //! plasticity = { rule = "stdp_pair", tau_plus = "20 ms", A_plus = 0.01, w_max = "10 nS" }
+//! short_term = { rule = "stp_tsodyks_markram", U = 0.5 }   # optional, beside `plasticity`
 //!
 //! [[record.weights]]
 //! projection = "input"
@@ -17,19 +18,20 @@ use toml_edit::{Item, Value};
 use crate::dist::Dist;
 use crate::error::closest;
 use crate::model::{Model, Plasticity, WeightRecord};
-use crate::parse::read_params;
+use crate::parse::{population_ref, read_params};
 use crate::reader::{Entry, Result};
-use crate::spec::{ParamValue, Registry};
+use crate::spec::{ParamKind, ParamValue, Registry};
 use crate::units::Dim;
 
-/// Reads `plasticity = { rule = "...", ... }` of a projection whose weights are
-/// `weight` of dimension `weight_dim`.
+/// Reads `plasticity = { rule = "...", ... }` of a projection of `model` whose weights
+/// are `weight` of dimension `weight_dim`.
 pub(crate) fn read_plasticity(
     e: &Entry<'_>,
     key: &str,
     weight: &Dist,
     weight_dim: Dim,
     registry: &dyn Registry,
+    model: &Model,
 ) -> Result<Plasticity> {
     let mut t = e.table(key, "a table such as { rule = \"stdp_pair\", ... }")?;
     let names = registry.plasticity_names();
@@ -44,6 +46,11 @@ pub(crate) fn read_plasticity(
         }
     })?;
     let mut params = read_params(&mut t, spec.params, 0)?;
+    for p in spec.params.iter().filter(|p| matches!(p.kind, ParamKind::Population)) {
+        if t.get(p.name).is_some() {
+            params.insert(p.name, ParamValue::Population(population_ref(&mut t, p.name, model)?));
+        }
+    }
     for wp in spec.weight_params {
         let k = t.key_path(wp.name);
         let value = match t.get(wp.name) {
@@ -83,6 +90,52 @@ pub(crate) fn read_plasticity(
                 short(hi)
             )));
         }
+    }
+    t.finish()?;
+    Ok(Plasticity { spec, params })
+}
+
+/// Reads `short_term = { rule = "...", ... }` of a projection whose long-term rule is
+/// `long_term`: a short-term rule, which scales what a spike transmits while the
+/// long-term rule changes the stored weight.
+pub(crate) fn read_short_term(
+    e: &Entry<'_>,
+    key: &str,
+    long_term: Option<&Plasticity>,
+    registry: &dyn Registry,
+) -> Result<Plasticity> {
+    let mut t = e.table(key, "a table such as { rule = \"stp_tsodyks_markram\", U = 0.5 }")?;
+    let names = registry.short_term_names();
+    let rk = t.key_path("rule");
+    let re = t.require("rule", &format!("the short-term plasticity rule, one of {}", names.join(", ")))?;
+    let name = re.as_str(&rk, "the name of a short-term plasticity rule")?;
+    let spec = match registry.plasticity(name) {
+        Some(spec) if names.contains(&name) => spec,
+        _ => {
+            let err =
+                re.error(&rk, format!("unknown short-term rule \"{name}\", expected one of {}", names.join(", ")));
+            return Err(match closest(name, names.iter().copied()) {
+                Some(c) => err.with_help(format!("did you mean \"{c}\"?")),
+                None => err,
+            });
+        }
+    };
+    if let Some(lt) = long_term.filter(|lt| names.contains(&lt.spec.name)) {
+        return Err(e.error(
+            key,
+            format!(
+                "`plasticity` is already the short-term rule \"{}\"; `short_term` goes beside a long-term rule",
+                lt.spec.name
+            ),
+        ));
+    }
+    let params = read_params(&mut t, spec.params, 0)?;
+    if let Err((k, msg)) = (spec.check)(&params) {
+        let path = t.key_path(k);
+        return Err(match t.get(k) {
+            Some(e) => e.error(&path, msg),
+            None => t.error(format!("{k} (default): {msg}")),
+        });
     }
     t.finish()?;
     Ok(Plasticity { spec, params })

@@ -33,6 +33,9 @@ pub enum ParamKind {
     QuantityList(Dim),
     /// A list of non-negative integers (neuron indices, say).
     IndexList,
+    /// The name of a population of the model (a plasticity rule's neuromodulator
+    /// source, say); read by the caller that knows the populations, stored as its index.
+    Population,
 }
 
 /// One parameter of a neuron model.
@@ -100,6 +103,8 @@ pub enum ParamValue {
     List(Vec<f64>),
     /// A list of indices.
     Indices(Vec<u64>),
+    /// A population, by its index in the model.
+    Population(usize),
 }
 
 impl Params {
@@ -148,6 +153,14 @@ impl Params {
             _ => &[],
         }
     }
+
+    /// A population's index, if set.
+    pub fn population(&self, name: &str) -> Option<usize> {
+        match self.values.get(name) {
+            Some(ParamValue::Population(i)) => Some(*i),
+            _ => None,
+        }
+    }
 }
 
 /// A parameter of a plasticity rule that is a weight: it takes the dimension of the
@@ -189,6 +202,12 @@ pub trait Registry {
     }
     /// All plasticity rule names, for suggestions.
     fn plasticity_names(&self) -> Vec<&'static str> {
+        Vec::new()
+    }
+    /// The rules that change only what a spike transmits, not the stored weight
+    /// (short-term plasticity): the ones a projection's `short_term` table may name,
+    /// beside a long-term `plasticity` rule.
+    fn short_term_names(&self) -> Vec<&'static str> {
         Vec::new()
     }
 }

@@ -402,6 +402,11 @@ impl Network {
         self.build_s
     }
 
+    /// The time step (s).
+    pub fn dt(&self) -> f64 {
+        self.dt
+    }
+
     /// The current step.
     pub fn current_step(&self) -> u64 {
         self.step
@@ -420,6 +425,22 @@ impl Network {
     /// The synapse table of projection `i` (in model order).
     pub fn synapses(&self, i: usize) -> &Csr {
         &self.projections[i].csr
+    }
+
+    /// Schedules a neuromodulator event of `amount` at time `time` (s) for projection
+    /// `i`, whose rule must be `stdp_dopamine`: a reward computed from the spikes so
+    /// far (Izhikevich 2007). Events at or after the current time are honoured.
+    ///
+    /// # Panics
+    /// If the projection's rule is not `stdp_dopamine` or `time` lies before the
+    /// current time; both are mistakes of the calling program.
+    pub fn add_modulator_event(&mut self, i: usize, time: f64, amount: f64) {
+        let step = (time / self.dt).round() as u64;
+        assert!(step >= self.step, "a modulator event at {time} s lies before the current step {}", self.step);
+        match self.projections[i].plastic.as_mut().map(|p| &mut p.rule) {
+            Some(crate::plasticity::Rule::StdpDopamine(rule)) => rule.schedule(step, amount),
+            _ => panic!("projection {i} has no stdp_dopamine rule to receive neuromodulator events"),
+        }
     }
 
     /// Runs `steps` steps. `progress(done, total)` is called after every epoch; the
@@ -468,7 +489,7 @@ impl Network {
             let Network { pops, projections, workers, pending, slots, .. } = self;
             let (pops, projections, pending, slots) = (&*pops, &*projections, &*pending, *slots);
             let epoch = |(w, worker): (usize, &mut Worker)| {
-                worker.deliver(w, pops, projections, pending, slots);
+                worker.deliver(w, t0, pops, projections, pending, slots);
                 worker.advance(t0, m, pops, slots);
             };
             if workers.len() == 1 {
@@ -553,6 +574,7 @@ impl Network {
                             let (t0, m) = (epoch_t0.load(Ordering::Relaxed), epoch_m.load(Ordering::Relaxed));
                             worker.deliver(
                                 w,
+                                t0,
                                 pops,
                                 projections,
                                 &shared_pending.read().expect("no panic holds it"),
@@ -587,7 +609,7 @@ impl Network {
                 epoch_m.store(m, Ordering::Relaxed);
                 check_now.store(check, Ordering::Relaxed);
                 generation.fetch_add(1, Ordering::AcqRel);
-                worker0.deliver(0, pops, projections, &shared_pending.read().expect("no panic holds it"), slots);
+                worker0.deliver(0, t, pops, projections, &shared_pending.read().expect("no panic holds it"), slots);
                 worker0.advance(t, m, pops, slots);
                 let n_helpers = helpers.len();
                 if !wait_until(|| done.load(Ordering::Acquire) == n_helpers, &helpers) {
@@ -792,8 +814,17 @@ impl Worker {
         Ok(())
     }
 
-    /// Adds the weights of the pending spikes into the ring buffers of owned targets.
-    fn deliver(&mut self, w: usize, pops: &[PopInfo], projections: &[Proj], pending: &[Vec<(u64, u32)>], slots: usize) {
+    /// Adds the weights of the pending spikes into the ring buffers of owned targets,
+    /// before the epoch starting at step `t0`.
+    fn deliver(
+        &mut self,
+        w: usize,
+        t0: u64,
+        pops: &[PopInfo],
+        projections: &[Proj],
+        pending: &[Vec<(u64, u32)>],
+        slots: usize,
+    ) {
         for (pi, proj) in projections.iter().enumerate() {
             if let (Some(plastic), Some(traces)) = (&proj.plastic, &mut self.traces[pi]) {
                 let bounds = &pops[proj.target].bounds;
@@ -814,6 +845,8 @@ impl Worker {
                         n_receptors: shard.n_receptors,
                         receptor: proj.receptor,
                         slots,
+                        modulator: plastic.modulator().map_or(&[], |m| &pending[m]),
+                        now: t0,
                     },
                 );
                 continue;

@@ -102,6 +102,9 @@ impl Registry for Models {
     fn plasticity_names(&self) -> Vec<&'static str> {
         crate::plasticity::RULES.iter().map(|s| s.name).collect()
     }
+    fn short_term_names(&self) -> Vec<&'static str> {
+        crate::plasticity::SHORT_TERM_RULES.iter().map(|s| s.name).collect()
+    }
 }
 
 /// Weight dimensions of models whose inputs are voltage jumps only.

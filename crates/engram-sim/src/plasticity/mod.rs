@@ -24,8 +24,10 @@ use engram_model::{PlasticitySpec, Projection};
 
 use crate::connect::{Csr, Delays};
 
+pub mod distal_reward;
 pub mod istdp_vogels;
 pub mod monitor;
+pub mod stdp_dopamine;
 pub mod stdp_pair;
 pub mod stdp_triplet;
 pub mod stp_tsodyks_markram;
@@ -37,7 +39,11 @@ pub use weights::SynapseArray;
 /// Every plasticity rule engram knows. A new rule is a new file, a line here and a
 /// variant of [`Rule`].
 pub static RULES: &[&PlasticitySpec] =
-    &[&stdp_pair::SPEC, &stdp_triplet::SPEC, &istdp_vogels::SPEC, &stp_tsodyks_markram::SPEC];
+    &[&stdp_pair::SPEC, &stdp_triplet::SPEC, &istdp_vogels::SPEC, &stp_tsodyks_markram::SPEC, &stdp_dopamine::SPEC];
+
+/// The rules that only scale what a spike transmits: a projection's `short_term`
+/// table may name them beside a long-term rule.
+pub static SHORT_TERM_RULES: &[&PlasticitySpec] = &[&stp_tsodyks_markram::SPEC];
 
 /// The spec of the rule called `name`.
 pub fn spec(name: &str) -> Option<&'static PlasticitySpec> {
@@ -91,6 +97,8 @@ pub enum Rule {
     IstdpVogels(istdp_vogels::IstdpVogels),
     /// [`stp_tsodyks_markram`].
     StpTsodyksMarkram(stp_tsodyks_markram::StpTsodyksMarkram),
+    /// [`stdp_dopamine`].
+    StdpDopamine(stdp_dopamine::StdpDopamine),
 }
 
 /// One worker's traces for one plastic projection.
@@ -104,6 +112,8 @@ pub enum WorkerTraces {
     IstdpVogels(Traces<istdp_vogels::IstdpVogels>),
     /// [`stp_tsodyks_markram`].
     StpTsodyksMarkram(Traces<stp_tsodyks_markram::StpTsodyksMarkram>),
+    /// [`stdp_dopamine`].
+    StdpDopamine(stdp_dopamine::WorkerState),
 }
 
 /// Traces of every presynaptic neuron (each worker has its own copy, updated at every
@@ -114,11 +124,18 @@ pub struct Traces<R: TraceRule> {
     post: Vec<R::Post>,
     /// The reference step of the traces' frame.
     t_ref: u64,
+    /// Short-term plasticity per source, when the projection has a `short_term` rule.
+    release: Vec<stp_tsodyks_markram::Release>,
 }
 
 impl<R: TraceRule> Traces<R> {
-    fn new(n_src: usize, n_owned: usize) -> Traces<R> {
-        Traces { pre: vec![R::Pre::default(); n_src], post: vec![R::Post::default(); n_owned], t_ref: 0 }
+    fn new(n_src: usize, n_owned: usize, short_term: bool) -> Traces<R> {
+        Traces {
+            pre: vec![R::Pre::default(); n_src],
+            post: vec![R::Post::default(); n_owned],
+            t_ref: 0,
+            release: if short_term { vec![Default::default(); n_src] } else { Vec::new() },
+        }
     }
 }
 
@@ -172,13 +189,23 @@ pub struct Plastic {
     pub columns: Columns,
     /// Factor from SI weights to engine units.
     pub scale: f64,
+    /// Short-term plasticity beside a long-term rule (the projection's `short_term`).
+    pub short_term: Option<stp_tsodyks_markram::StpTsodyksMarkram>,
+    /// Per-synapse eligibility of [`stdp_dopamine`]; `None` for the other rules.
+    pub eligibility: Option<stdp_dopamine::Eligibility>,
 }
 
 impl Plastic {
     /// The plastic part of `proj` whose synapses are `csr` (weights drawn), onto
     /// `n_tgt` targets, weights scaled by `scale`; `None` for a static projection.
     pub fn build(proj: &Projection, csr: &Csr, n_tgt: usize, scale: f64, dt: f64) -> Option<Plastic> {
-        let p = proj.plasticity.as_ref()?;
+        // A `short_term` table alone is that rule on its own.
+        let (p, short_term) = match (&proj.plasticity, &proj.short_term) {
+            (Some(p), st) => (p, st.as_ref()),
+            (None, Some(st)) => (st, None),
+            (None, None) => return None,
+        };
+        let short_term = short_term.map(|st| stp_tsodyks_markram::StpTsodyksMarkram::new(&st.params, dt));
         let rule = match p.spec.name {
             "stdp_pair" => Rule::StdpPair(stdp_pair::StdpPair::new(&p.params, scale, dt)),
             "stdp_triplet" => Rule::StdpTriplet(stdp_triplet::StdpTriplet::new(&p.params, scale, dt)),
@@ -186,20 +213,32 @@ impl Plastic {
             "stp_tsodyks_markram" => {
                 Rule::StpTsodyksMarkram(stp_tsodyks_markram::StpTsodyksMarkram::new(&p.params, dt))
             }
+            "stdp_dopamine" => Rule::StdpDopamine(stdp_dopamine::StdpDopamine::new(&p.params, scale, dt)),
             other => unreachable!("the parser accepts only registered rules, not \"{other}\""),
         };
         let uses_post = !matches!(rule, Rule::StpTsodyksMarkram(_));
         let columns = if uses_post { Columns::of(csr, n_tgt) } else { Columns::default() };
-        Some(Plastic { rule, weights: SynapseArray::new(&csr.weights), columns, scale })
+        let eligibility = matches!(rule, Rule::StdpDopamine(_)).then(|| stdp_dopamine::Eligibility::new(csr.len()));
+        Some(Plastic { rule, weights: SynapseArray::new(&csr.weights), columns, scale, short_term, eligibility })
+    }
+
+    /// The population whose spikes are neuromodulator events for this projection.
+    pub fn modulator(&self) -> Option<usize> {
+        match &self.rule {
+            Rule::StdpDopamine(r) => r.modulator,
+            _ => None,
+        }
     }
 
     /// Fresh traces for a worker owning `n_owned` targets.
     pub fn worker_traces(&self, n_src: usize, n_owned: usize) -> WorkerTraces {
+        let st = self.short_term.is_some();
         match self.rule {
-            Rule::StdpPair(_) => WorkerTraces::StdpPair(Traces::new(n_src, n_owned)),
-            Rule::StdpTriplet(_) => WorkerTraces::StdpTriplet(Traces::new(n_src, n_owned)),
-            Rule::IstdpVogels(_) => WorkerTraces::IstdpVogels(Traces::new(n_src, n_owned)),
-            Rule::StpTsodyksMarkram(_) => WorkerTraces::StpTsodyksMarkram(Traces::new(n_src, n_owned)),
+            Rule::StdpPair(_) => WorkerTraces::StdpPair(Traces::new(n_src, n_owned, st)),
+            Rule::StdpTriplet(_) => WorkerTraces::StdpTriplet(Traces::new(n_src, n_owned, st)),
+            Rule::IstdpVogels(_) => WorkerTraces::IstdpVogels(Traces::new(n_src, n_owned, st)),
+            Rule::StpTsodyksMarkram(_) => WorkerTraces::StpTsodyksMarkram(Traces::new(n_src, n_owned, st)),
+            Rule::StdpDopamine(_) => WorkerTraces::StdpDopamine(stdp_dopamine::WorkerState::new(n_src, n_owned, st)),
         }
     }
 
@@ -210,13 +249,17 @@ impl Plastic {
             (Rule::StdpTriplet(r), WorkerTraces::StdpTriplet(t)) => deliver_trace_rule(r, self, t, ctx),
             (Rule::IstdpVogels(r), WorkerTraces::IstdpVogels(t)) => deliver_trace_rule(r, self, t, ctx),
             (Rule::StpTsodyksMarkram(r), WorkerTraces::StpTsodyksMarkram(t)) => deliver_trace_rule(r, self, t, ctx),
+            (Rule::StdpDopamine(r), WorkerTraces::StdpDopamine(t)) => {
+                let elig = self.eligibility.as_ref().expect("stdp_dopamine projections have eligibility");
+                stdp_dopamine::deliver(r, self, elig, self.short_term.as_ref(), t, ctx)
+            }
             _ => unreachable!("a worker's traces are made for its projection's rule"),
         }
     }
 
     /// Bytes held besides the CSR table.
     pub fn bytes(&self) -> usize {
-        self.weights.len() * 4 + self.columns.bytes()
+        self.weights.len() * 4 + self.columns.bytes() + self.eligibility.as_ref().map_or(0, |e| e.bytes())
     }
 }
 
@@ -248,13 +291,18 @@ pub struct Delivery<'a> {
     pub receptor: usize,
     /// Slots of the ring buffer.
     pub slots: usize,
+    /// Spikes of the projection's neuromodulator population in the last epoch (empty
+    /// without one).
+    pub modulator: &'a [(u64, u32)],
+    /// The first step of the epoch about to run: every event before it is known.
+    pub now: u64,
 }
 
 /// How many synapses of a column ahead to prefetch.
 const AHEAD: usize = 16;
 
 fn deliver_trace_rule<R: TraceRule>(rule: &R, plastic: &Plastic, traces: &mut Traces<R>, ctx: Delivery<'_>) {
-    let Delivery { csr, splits, worker, cuts, lo, hi, pre, post, ring, n, n_receptors, receptor, slots } = ctx;
+    let Delivery { csr, splits, worker, cuts, lo, hi, pre, post, ring, n, n_receptors, receptor, slots, .. } = ctx;
     let weights = &plastic.weights;
     let cols = &plastic.columns;
     let (mut i, mut j) = (0, 0);
@@ -283,7 +331,11 @@ fn deliver_trace_rule<R: TraceRule>(rule: &R, plastic: &Plastic, traces: &mut Tr
             let a = if worker == 0 { start } else { cut(worker) };
             let b = if worker == cuts { end } else { cut(worker + 1) };
             let slot_now = t as usize % slots;
-            let release = rule.release(&mut traces.pre[s as usize], t);
+            let short_term = match &plastic.short_term {
+                Some(stp) => stp.release_at(&mut traces.release[s as usize], t),
+                None => 1.0,
+            };
+            let release = rule.release(&mut traces.pre[s as usize], t) * short_term;
             let pre_trace = &traces.pre[s as usize];
             let post_traces = &traces.post;
             // The potential uses the weight before this spike's own update.

@@ -85,6 +85,22 @@ impl StpTsodyksMarkram {
             fac_rate: if tau_fac > 0.0 { dt / tau_fac } else { f64::INFINITY },
         }
     }
+
+    /// The fraction `u_n x_n` of the weight a spike at step `t` transmits, updating the
+    /// presynaptic neuron's `(u, x)`.
+    pub fn release_at(&self, pre: &mut Release, t: u64) -> f32 {
+        let (x, u) = match pre.last {
+            None => (1.0, self.u_rest),
+            Some(last) => {
+                let steps = (t - last) as f64;
+                let x_decay = (-steps * self.rec_rate).exp();
+                let u_decay = (-steps * self.fac_rate).exp();
+                (1.0 + (pre.x - pre.u * pre.x - 1.0) * x_decay, self.u_rest + pre.u * (1.0 - self.u_rest) * u_decay)
+            }
+        };
+        *pre = Release { x, u, last: Some(t) };
+        (u * x) as f32
+    }
 }
 
 impl TraceRule for StpTsodyksMarkram {
@@ -102,17 +118,7 @@ impl TraceRule for StpTsodyksMarkram {
     fn rebase(&self, _pre: &mut [Release], _post: &mut [()], _now: &()) {}
 
     fn release(&self, pre: &mut Release, t: u64) -> f32 {
-        let (x, u) = match pre.last {
-            None => (1.0, self.u_rest),
-            Some(last) => {
-                let steps = (t - last) as f64;
-                let x_decay = (-steps * self.rec_rate).exp();
-                let u_decay = (-steps * self.fac_rate).exp();
-                (1.0 + (pre.x - pre.u * pre.x - 1.0) * x_decay, self.u_rest + pre.u * (1.0 - self.u_rest) * u_decay)
-            }
-        };
-        *pre = Release { x, u, last: Some(t) };
-        (u * x) as f32
+        self.release_at(pre, t)
     }
 
     #[inline(always)]
