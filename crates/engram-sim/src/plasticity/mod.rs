@@ -24,11 +24,15 @@ use engram_model::{PlasticitySpec, Projection};
 
 use crate::connect::{Csr, Delays};
 
+pub mod anti_hebbian;
+pub mod bcm;
 pub mod istdp_vogels;
 pub mod monitor;
+pub mod oja;
 pub mod stdp_pair;
 pub mod stdp_triplet;
 pub mod stp_tsodyks_markram;
+pub mod synaptic_scaling;
 pub mod trace;
 pub mod weights;
 
@@ -36,8 +40,16 @@ pub use weights::SynapseArray;
 
 /// Every plasticity rule engram knows. A new rule is a new file, a line here and a
 /// variant of [`Rule`].
-pub static RULES: &[&PlasticitySpec] =
-    &[&stdp_pair::SPEC, &stdp_triplet::SPEC, &istdp_vogels::SPEC, &stp_tsodyks_markram::SPEC];
+pub static RULES: &[&PlasticitySpec] = &[
+    &stdp_pair::SPEC,
+    &stdp_triplet::SPEC,
+    &istdp_vogels::SPEC,
+    &stp_tsodyks_markram::SPEC,
+    &oja::SPEC,
+    &bcm::SPEC,
+    &anti_hebbian::SPEC,
+    &synaptic_scaling::SPEC,
+];
 
 /// The spec of the rule called `name`.
 pub fn spec(name: &str) -> Option<&'static PlasticitySpec> {
@@ -91,6 +103,14 @@ pub enum Rule {
     IstdpVogels(istdp_vogels::IstdpVogels),
     /// [`stp_tsodyks_markram`].
     StpTsodyksMarkram(stp_tsodyks_markram::StpTsodyksMarkram),
+    /// [`oja`].
+    Oja(oja::Oja),
+    /// [`bcm`].
+    Bcm(bcm::Bcm),
+    /// [`anti_hebbian`].
+    AntiHebbian(anti_hebbian::AntiHebbian),
+    /// [`synaptic_scaling`].
+    SynapticScaling(synaptic_scaling::SynapticScaling),
 }
 
 /// One worker's traces for one plastic projection.
@@ -104,6 +124,14 @@ pub enum WorkerTraces {
     IstdpVogels(Traces<istdp_vogels::IstdpVogels>),
     /// [`stp_tsodyks_markram`].
     StpTsodyksMarkram(Traces<stp_tsodyks_markram::StpTsodyksMarkram>),
+    /// [`oja`].
+    Oja(Traces<oja::Oja>),
+    /// [`bcm`].
+    Bcm(Traces<bcm::Bcm>),
+    /// [`anti_hebbian`].
+    AntiHebbian(Traces<anti_hebbian::AntiHebbian>),
+    /// [`synaptic_scaling`].
+    SynapticScaling(synaptic_scaling::ScalingTraces),
 }
 
 /// Traces of every presynaptic neuron (each worker has its own copy, updated at every
@@ -186,6 +214,12 @@ impl Plastic {
             "stp_tsodyks_markram" => {
                 Rule::StpTsodyksMarkram(stp_tsodyks_markram::StpTsodyksMarkram::new(&p.params, dt))
             }
+            "oja" => Rule::Oja(oja::Oja::new(&p.params, scale, dt)),
+            "bcm" => Rule::Bcm(bcm::Bcm::new(&p.params, scale, dt)),
+            "anti_hebbian" => Rule::AntiHebbian(anti_hebbian::AntiHebbian::new(&p.params, scale, dt)),
+            "synaptic_scaling" => {
+                Rule::SynapticScaling(synaptic_scaling::SynapticScaling::new(&p.params, scale, dt))
+            }
             other => unreachable!("the parser accepts only registered rules, not \"{other}\""),
         };
         let uses_post = !matches!(rule, Rule::StpTsodyksMarkram(_));
@@ -200,6 +234,10 @@ impl Plastic {
             Rule::StdpTriplet(_) => WorkerTraces::StdpTriplet(Traces::new(n_src, n_owned)),
             Rule::IstdpVogels(_) => WorkerTraces::IstdpVogels(Traces::new(n_src, n_owned)),
             Rule::StpTsodyksMarkram(_) => WorkerTraces::StpTsodyksMarkram(Traces::new(n_src, n_owned)),
+            Rule::Oja(_) => WorkerTraces::Oja(Traces::new(n_src, n_owned)),
+            Rule::Bcm(_) => WorkerTraces::Bcm(Traces::new(n_src, n_owned)),
+            Rule::AntiHebbian(_) => WorkerTraces::AntiHebbian(Traces::new(n_src, n_owned)),
+            Rule::SynapticScaling(ref r) => WorkerTraces::SynapticScaling(r.worker_traces(n_owned)),
         }
     }
 
@@ -210,6 +248,10 @@ impl Plastic {
             (Rule::StdpTriplet(r), WorkerTraces::StdpTriplet(t)) => deliver_trace_rule(r, self, t, ctx),
             (Rule::IstdpVogels(r), WorkerTraces::IstdpVogels(t)) => deliver_trace_rule(r, self, t, ctx),
             (Rule::StpTsodyksMarkram(r), WorkerTraces::StpTsodyksMarkram(t)) => deliver_trace_rule(r, self, t, ctx),
+            (Rule::Oja(r), WorkerTraces::Oja(t)) => deliver_trace_rule(r, self, t, ctx),
+            (Rule::Bcm(r), WorkerTraces::Bcm(t)) => deliver_trace_rule(r, self, t, ctx),
+            (Rule::AntiHebbian(r), WorkerTraces::AntiHebbian(t)) => deliver_trace_rule(r, self, t, ctx),
+            (Rule::SynapticScaling(r), WorkerTraces::SynapticScaling(t)) => r.deliver(self, t, ctx),
             _ => unreachable!("a worker's traces are made for its projection's rule"),
         }
     }
