@@ -117,8 +117,14 @@ fn oja_1982_weights_find_the_principal_component() {
     // The analytic ⟨x xᵀ⟩ and its leading eigenvector by power iteration.
     let (mean, var) = (rate * tau, rate * tau / 2.0);
     let corr = |i: usize, j: usize| {
-        let same = i < n_corr && j < n_corr;
-        mean * mean + if i == j { var } else if same { c * var } else { 0.0 }
+        let covariance = if i == j {
+            var
+        } else if i < n_corr && j < n_corr {
+            c * var
+        } else {
+            0.0
+        };
+        mean * mean + covariance
     };
     let mut pc = vec![1.0; n];
     for _ in 0..200 {

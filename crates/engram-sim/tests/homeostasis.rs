@@ -3,14 +3,18 @@
 
 mod common;
 
+use std::path::Path;
+
 use common::{model, run};
+use engram_model::load_model;
+use engram_sim::Models;
 
 /// Turrigiano et al. (1998); van Rossum, Bi & Turrigiano (2000): 20 conductance-based
 /// LIF neurons each receive 100 of 200 Poisson trains at 10 Hz through synapses that
 /// scale multiplicatively toward a target rate of 5 Hz. Starting with strong weights
-/// (about 55 Hz in the first 0.5 s) and with weak ones (silent), the mean rate over the last 20 s of 60 s
-/// is within 10 % of the target and every neuron's within 25 % (measured: 4.9 Hz
-/// from both sides).
+/// (about 55 Hz in the first 0.5 s) and with weak ones (silent), the mean rate over the
+/// last 20 s of 60 s is within 10 % of the target and every neuron's within 25 %
+/// (measured: 4.9 Hz from both sides).
 #[test]
 fn synaptic_scaling_reaches_the_target_rate_from_above_and_below() {
     let duration = 60.0;
@@ -91,5 +95,26 @@ fn assert_reaches_target(s: &engram_sim::PopulationSpikes, n: u32, above: bool, 
         let count = s.times.iter().zip(&s.ids).filter(|(&t, &id)| id == i && t >= duration - 20.0).count();
         let r = count as f64 / 20.0;
         assert!((r - 5.0).abs() < 1.25, "neuron {i}: {r} Hz over the last 20 s");
+    }
+}
+
+/// Synaptic scaling (with its own delivery loop) and the anti-Hebbian rule on a
+/// projection of a population onto itself give the same spikes and weights on one and
+/// two threads (examples/homeostasis.toml, examples/foldiak1990_decorrelation.toml).
+#[test]
+fn homeostasis_and_lateral_plasticity_are_thread_independent() {
+    for name in ["homeostasis.toml", "foldiak1990_decorrelation.toml"] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(name);
+        let m =
+            load_model(&path, &["simulation.duration=\"3 s\"".to_string()], &Models).unwrap_or_else(|e| panic!("{e}"));
+        let result = |threads| {
+            let net = run(&m, threads);
+            let spikes: Vec<_> = net.recordings().spikes.iter().map(|s| (s.times.clone(), s.ids.clone())).collect();
+            let plastic = m.projections.iter().position(|p| p.plasticity.is_some()).expect("a plastic projection");
+            (spikes, net.synapses(plastic).weights.clone())
+        };
+        let one = result(1);
+        assert!(one.0.iter().map(|(t, _)| t.len()).sum::<usize>() > 100, "{name}: the network fires");
+        assert!(one == result(2), "{name}: two threads differ from one");
     }
 }

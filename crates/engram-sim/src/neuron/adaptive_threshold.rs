@@ -38,7 +38,8 @@ use engram_model::{Dim, ParamSpec, Params};
 use super::q;
 
 /// The parameters, for the specs of the models that take them.
-pub const TARGET_RATE: ParamSpec = q("theta_target_rate", Dim::FREQUENCY, 0.0, "adaptive threshold: target rate (0: off)");
+pub const TARGET_RATE: ParamSpec =
+    q("theta_target_rate", Dim::FREQUENCY, 0.0, "adaptive threshold: target rate (0: off)");
 /// See the module doc.
 pub const ETA: ParamSpec = q("theta_eta", Dim::VOLTAGE, 1e-3, "adaptive threshold: change per interval");
 /// See the module doc.

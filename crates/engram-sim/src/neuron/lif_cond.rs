@@ -40,7 +40,7 @@
 //! | `tau_syn_exc` | 5 ms | excitatory conductance time constant |
 //! | `tau_syn_inh` | 10 ms | inhibitory conductance time constant |
 //! | `i_e` | 0 pA | constant injected current |
-//! | `theta_target_rate`, `theta_eta`, `theta_tau`, `theta_interval` | 0 Hz (off), 1 mV, 1 s, 1 s | homeostatic adaptive threshold toward a target rate ([`super::adaptive_threshold`]) |
+//! | `theta_target_rate`, `theta_eta`, `theta_tau`, `theta_interval` | off | adaptive threshold ([`super::adaptive_threshold`]) |
 //!
 //! Defaults are those of the COBA benchmark (Brette's Brian scripts for Brette et al.
 //! 2007, a membrane of 20000 µm² with 1 µF/cm² and 5e-5 S/cm²); its synaptic weights

@@ -217,9 +217,7 @@ impl Plastic {
             "oja" => Rule::Oja(oja::Oja::new(&p.params, scale, dt)),
             "bcm" => Rule::Bcm(bcm::Bcm::new(&p.params, scale, dt)),
             "anti_hebbian" => Rule::AntiHebbian(anti_hebbian::AntiHebbian::new(&p.params, scale, dt)),
-            "synaptic_scaling" => {
-                Rule::SynapticScaling(synaptic_scaling::SynapticScaling::new(&p.params, scale, dt))
-            }
+            "synaptic_scaling" => Rule::SynapticScaling(synaptic_scaling::SynapticScaling::new(&p.params, scale, dt)),
             other => unreachable!("the parser accepts only registered rules, not \"{other}\""),
         };
         let uses_post = !matches!(rule, Rule::StpTsodyksMarkram(_));

@@ -180,7 +180,8 @@ impl SynapticScaling {
                         Delays::PerSynapse(delays) => delays[k],
                     };
                     let slot = (slot_now + d as usize) % slots;
-                    ring[(slot * n_receptors + receptor) * n + (csr.targets[k] - lo) as usize] += plastic.weights.get(k);
+                    ring[(slot * n_receptors + receptor) * n + (csr.targets[k] - lo) as usize] +=
+                        plastic.weights.get(k);
                 }
             } else {
                 let target = post[j].1;
