@@ -106,7 +106,7 @@ impl AdaptiveThreshold {
         for &i in spiked {
             self.counts[i as usize] += 1;
         }
-        if (step + 1) % self.interval == 0 {
+        if (step + 1).is_multiple_of(self.interval) {
             let per_second = 1.0 / (self.interval as f64 * dt);
             for ((theta, count), rate) in self.theta.iter_mut().zip(&mut self.counts).zip(&mut self.rate) {
                 *rate = *rate * self.keep + std::mem::take(count) as f64 * per_second * (1.0 - self.keep);
