@@ -132,6 +132,8 @@ pub struct Projection {
     pub receptor: usize,
     /// How the weights change during the run; `None` for static synapses.
     pub plasticity: Option<Plasticity>,
+    /// Periodic pruning and regrowth of the synapses; `None` for a fixed wiring.
+    pub structural: Option<crate::structural::Structural>,
 }
 
 /// A plasticity rule of one projection with its parameters.

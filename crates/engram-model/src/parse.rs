@@ -518,7 +518,30 @@ fn read_projection(t: &mut TableReader<'_>, name: &str, model: &Model, registry:
         }
         None => None,
     };
-    Ok(Projection { name: name.to_string(), source, target, rule, weight, weight_dim, delay, receptor, plasticity })
+    let structural = match t.get("structural") {
+        Some(e) => Some(crate::structural::read_structural(
+            &e,
+            &t.key_path("structural"),
+            &rule,
+            model.populations[source].size,
+            &weight,
+            weight_dim,
+            model.dt,
+        )?),
+        None => None,
+    };
+    Ok(Projection {
+        name: name.to_string(),
+        source,
+        target,
+        rule,
+        weight,
+        weight_dim,
+        delay,
+        receptor,
+        plasticity,
+        structural,
+    })
 }
 
 fn fmt_ms(seconds: f64) -> String {
