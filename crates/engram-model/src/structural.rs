@@ -46,7 +46,8 @@ pub struct Structural {
     pub in_degree: (u32, u32),
     /// Weight of a new synapse (SI, the projection's weight dimension).
     pub new_weight: Dist,
-    /// Two spikes closer than this count as coincident (s), for `Regrow::Hebbian`.
+    /// A presynaptic spike at most this long before a postsynaptic one (s) makes the
+    /// pair co-active, for `Regrow::Hebbian`.
     pub coactivity_window: f64,
     /// Candidate pairs scored per synapse to grow, for `Regrow::Hebbian`.
     pub candidates: u32,

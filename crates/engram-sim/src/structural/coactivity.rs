@@ -1,13 +1,16 @@
 //! How much two neurons fired together: the spikes of the last interval and the
 //! excess coincidence count of a pair, for Hebbian regrowth.
 //!
-//! For spike trains `a` (n_a spikes) and `b` (n_b spikes) observed over `T` steps, the
-//! coincidences are the pairs of spikes at most `W` steps apart,
-//! `C = #{(t_a, t_b) : |t_a − t_b| ≤ W}`. Independent Poisson trains give on average
-//! `n_a n_b (2W + 1) / T` of them, so the score is the excess over chance
+//! For a presynaptic train `a` (n_a spikes) and a postsynaptic train `b` (n_b spikes)
+//! observed over `T` steps, the coincidences are the pairs in which the presynaptic
+//! spike comes at most `W` steps before the postsynaptic one (or in the same step),
+//! `C = #{(t_a, t_b) : 0 ≤ t_b − t_a ≤ W}`: the pairs in which `a` could have taken
+//! part in firing `b` (Hebb 1949), those that STDP's potentiation window would
+//! reward. Independent Poisson trains give on average `n_a n_b (W + 1) / T` of them, so
+//! the score is the excess over chance
 //!
 //! ```text
-//! score = C − n_a n_b (2W + 1) / T
+//! score = C − n_a n_b (W + 1) / T
 //! ```
 //!
 //! a spike-count covariance (the covariance rule of Sejnowski 1977): high rates alone
@@ -84,17 +87,18 @@ impl Trains {
     }
 }
 
-/// Pairs of spikes of `a` and `b` (sorted steps) at most `window` steps apart.
-pub fn coincidences(a: &[u64], b: &[u64], window: u64) -> u64 {
-    // For each spike of `a`, the spikes of `b` in [t − W, t + W] form a range whose
-    // ends only move forward.
+/// Pairs of a spike of `pre` and a spike of `post` (sorted steps) with the `pre`
+/// spike at most `window` steps before the `post` spike, or in the same step.
+pub fn coincidences(pre: &[u64], post: &[u64], window: u64) -> u64 {
+    // For each postsynaptic spike at t, the presynaptic spikes in [t − W, t] form a
+    // range whose ends only move forward.
     let (mut lo, mut hi, mut count) = (0usize, 0usize, 0u64);
-    for &t in a {
-        while lo < b.len() && b[lo] + window < t {
+    for &t in post {
+        while lo < pre.len() && pre[lo] + window < t {
             lo += 1;
         }
         hi = hi.max(lo);
-        while hi < b.len() && b[hi] <= t + window {
+        while hi < pre.len() && pre[hi] <= t {
             hi += 1;
         }
         count += (hi - lo) as u64;
@@ -102,27 +106,27 @@ pub fn coincidences(a: &[u64], b: &[u64], window: u64) -> u64 {
     count
 }
 
-/// The excess coincidence score of `a` and `b` observed over `span` steps.
-pub fn score(a: &[u64], b: &[u64], window: u64, span: u64) -> f64 {
-    let chance = a.len() as f64 * b.len() as f64 * (2 * window + 1) as f64 / span.max(1) as f64;
-    coincidences(a, b, window) as f64 - chance
+/// The excess coincidence score of `pre` and `post` observed over `span` steps.
+pub fn score(pre: &[u64], post: &[u64], window: u64, span: u64) -> f64 {
+    let chance = pre.len() as f64 * post.len() as f64 * (window + 1) as f64 / span.max(1) as f64;
+    coincidences(pre, post, window) as f64 - chance
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn brute(a: &[u64], b: &[u64], w: u64) -> u64 {
-        a.iter().map(|&x| b.iter().filter(|&&y| x.abs_diff(y) <= w).count() as u64).sum()
+    fn brute(pre: &[u64], post: &[u64], w: u64) -> u64 {
+        pre.iter().map(|&x| post.iter().filter(|&&y| y >= x && y - x <= w).count() as u64).sum()
     }
 
     #[test]
-    fn coincidences_count_every_pair_within_the_window() {
+    fn coincidences_count_every_pre_before_post_pair_within_the_window() {
         let a = [3u64, 10, 11, 40, 41, 90];
         let b = [0u64, 9, 12, 13, 39, 60, 95, 96];
         for w in [0, 1, 2, 5, 30, 100] {
             assert_eq!(coincidences(&a, &b, w), brute(&a, &b, w), "window {w}");
-            assert_eq!(coincidences(&b, &a, w), brute(&a, &b, w), "window {w}, swapped");
+            assert_eq!(coincidences(&b, &a, w), brute(&b, &a, w), "window {w}, swapped");
         }
     }
 
