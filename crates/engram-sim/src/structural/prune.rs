@@ -47,15 +47,29 @@ pub fn prune(rule: &PruneRule, targets: &[u32], weights: &[f32], degree: &mut [u
     }
 
     // Step 2: the weakest prunable synapses, within the budget and the lower bound.
+    // Keys `|w|` bits (ordered like the non-negative floats) then position: sorting them
+    // orders by weight with ties in storage order. Only the part the walk reaches is
+    // sorted: selecting the weakest first makes a rewiring of a million synapses cost
+    // a pass rather than a full sort.
+    assert!(targets.len() <= u32::MAX as usize, "a structural projection holds at most 2³² synapses");
     let budget = rule.fraction.map_or(usize::MAX, |f| (f * targets.len() as f64).floor() as usize);
-    let mut prunable: Vec<usize> =
-        (0..targets.len()).filter(|&k| keep[k] && rule.below.is_none_or(|b| weights[k].abs() < b)).collect();
-    prunable.sort_by(weaker);
-    let mut pruned = 0;
-    for k in prunable {
-        if pruned == budget {
-            break;
+    let mut keys: Vec<u64> = (0..targets.len())
+        .filter(|&k| keep[k] && rule.below.is_none_or(|b| weights[k].abs() < b))
+        .map(|k| (weights[k].abs().to_bits() as u64) << 32 | k as u64)
+        .collect();
+    let (mut pruned, mut next, mut sorted_to) = (0, 0, 0);
+    while pruned < budget && next < keys.len() {
+        if next == sorted_to {
+            let rest = &mut keys[next..];
+            let want = (budget - pruned).max(1024).min(rest.len());
+            if want < rest.len() {
+                rest.select_nth_unstable(want);
+            }
+            rest[..want].sort_unstable();
+            sorted_to = next + want;
         }
+        let k = (keys[next] & 0xffff_ffff) as usize;
+        next += 1;
         let j = targets[k] as usize;
         if degree[j] > rule.min {
             keep[k] = false;
