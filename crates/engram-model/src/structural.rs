@@ -111,7 +111,8 @@ pub(crate) fn read_structural(
                 "hebbian" => Regrow::Hebbian,
                 "none" => Regrow::None,
                 other => {
-                    let err = re.error(&k, format!("unknown regrowth \"{other}\", expected one of {}", REGROW.join(", ")));
+                    let err =
+                        re.error(&k, format!("unknown regrowth \"{other}\", expected one of {}", REGROW.join(", ")));
                     return Err(match closest(other, REGROW.iter().copied()) {
                         Some(c) => err.with_help(format!("did you mean \"{c}\"?")),
                         None => err,

@@ -376,7 +376,10 @@ impl Network {
             projections.iter().map(|p| (p.csr.bytes() + p.plastic.as_ref().map_or(0, Plastic::bytes)) as u64).sum();
         let history = SpikeHistory::new(
             pops.len(),
-            projections.iter().filter(|p| p.structural.as_ref().is_some_and(Rewiring::needs_spikes)).flat_map(|p| [p.source, p.target]),
+            projections
+                .iter()
+                .filter(|p| p.structural.as_ref().is_some_and(Rewiring::needs_spikes))
+                .flat_map(|p| [p.source, p.target]),
         );
         Ok(Network {
             history,
@@ -457,8 +460,8 @@ impl Network {
             let rewiring = self.projections.iter().filter_map(|p| p.structural.as_ref().map(Rewiring::next_step)).min();
             let until = rewiring.map_or(end, |r| r.min(end));
             let offset = self.step - start;
-            let result =
-                pool.install(|| self.run_epochs(until - self.step, &mut |done, _| progress(offset + done, steps), stop));
+            let result = pool
+                .install(|| self.run_epochs(until - self.step, &mut |done, _| progress(offset + done, steps), stop));
             if result.is_err() {
                 break result;
             }

@@ -17,7 +17,11 @@ use rand::Rng;
 
 /// The (source, target) pairs of a table.
 fn pairs(csr: &Csr) -> Vec<(u32, u32)> {
-    csr.row_ptr.windows(2).enumerate().flat_map(|(s, w)| csr.targets[w[0]..w[1]].iter().map(move |&t| (s as u32, t))).collect()
+    csr.row_ptr
+        .windows(2)
+        .enumerate()
+        .flat_map(|(s, w)| csr.targets[w[0]..w[1]].iter().map(move |&t| (s as u32, t)))
+        .collect()
 }
 
 /// (source, target, weight) of every synapse.
@@ -150,7 +154,9 @@ fn hebbian_regrowth_favours_correlated_inputs() {
         }
         let end = by_group(net.synapses(0));
         let rate = net.recordings().total_spikes(1) as f64 / (10.0 * duration);
-        eprintln!("{regrow}: synapses (correlated, independent) {start:?} -> {end:?}, grown {grown:?}, output {rate:.1} Hz");
+        eprintln!(
+            "{regrow}: synapses (correlated, independent) {start:?} -> {end:?}, grown {grown:?}, output {rate:.1} Hz"
+        );
         result.push((start, end, grown));
     }
     let ((start, end, grown), (_, random_end, random_grown)) = (result[0], result[1]);
