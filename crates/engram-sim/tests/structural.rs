@@ -253,7 +253,8 @@ fn in_degrees_stay_within_their_bounds_through_a_run() {
 fn structural_plasticity_is_thread_independent() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/structural_plasticity.toml");
     let m = load_model(&path, &["simulation.duration=3 s".to_string()], &Models).unwrap_or_else(|e| panic!("{e}"));
-    let runs: Vec<(Vec<(u32, u32, f32)>, Vec<f64>)> = [1, 3]
+    // (every synapse with its weight, output spike times) per thread count.
+    let runs: Vec<_> = [1, 3]
         .into_iter()
         .map(|threads| {
             let mut net = Network::build(&m, threads).expect("the network builds");
