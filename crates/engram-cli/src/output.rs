@@ -77,7 +77,7 @@ pub fn summary(model: &Model, net: &Network, threads: usize, run_s: f64) -> Valu
         );
     }
     let n_syn = net.n_synapses();
-    json!({
+    let mut summary = json!({
         "model": model.name,
         "engram_version": env!("CARGO_PKG_VERSION"),
         "duration_s": duration,
@@ -92,7 +92,26 @@ pub fn summary(model: &Model, net: &Network, threads: usize, run_s: f64) -> Valu
         "run_s": run_s,
         "peak_rss_bytes": peak_rss_bytes(),
         "populations": pops,
-    })
+    });
+    let counts = net.synapse_counts();
+    if !counts.is_empty() {
+        let structural: Map<String, Value> = counts
+            .iter()
+            .map(|log| {
+                let entry = json!({
+                    "times_s": log.times,
+                    "synapses": log.synapses,
+                    "pruned": log.pruned,
+                    "grown": log.grown,
+                    "in_degree_min": log.in_degree_min,
+                    "in_degree_max": log.in_degree_max,
+                });
+                (model.projections[log.projection].name.clone(), entry)
+            })
+            .collect();
+        summary["structural"] = Value::Object(structural);
+    }
+    summary
 }
 
 /// Writes every file of the run into the (temporary) run directory.

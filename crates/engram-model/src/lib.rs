@@ -17,6 +17,7 @@ pub mod parse;
 pub mod plasticity;
 pub mod reader;
 pub mod spec;
+pub mod structural;
 pub mod units;
 
 pub use dist::Dist;
@@ -30,4 +31,5 @@ pub use spec::{
     no_check, Default, KindSpec, ParamKind, ParamSpec, ParamValue, Params, PlasticitySpec, Registry, StateSpec,
     WeightParamSpec,
 };
+pub use structural::{Regrow, Structural};
 pub use units::{parse_quantity, Dim, Quantity};

@@ -135,6 +135,8 @@ pub struct Projection {
     /// Short-term plasticity of what a spike transmits, beside `plasticity` (the
     /// `short_term` table); `None` without one.
     pub short_term: Option<Plasticity>,
+    /// Periodic pruning and regrowth of the synapses; `None` for a fixed wiring.
+    pub structural: Option<crate::structural::Structural>,
 }
 
 /// A plasticity rule of one projection with its parameters.

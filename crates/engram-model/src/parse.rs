@@ -531,6 +531,26 @@ fn read_projection(t: &mut TableReader<'_>, name: &str, model: &Model, registry:
         }
         None => None,
     };
+    let structural = match t.get("structural") {
+        // Rewiring rebuilds the synapse table; the per-synapse eligibility of
+        // reward-modulated STDP is not carried across it.
+        Some(e) if plasticity.as_ref().is_some_and(|p| p.spec.name == "stdp_dopamine") => {
+            return Err(e.error(
+                &t.key_path("structural"),
+                "structural plasticity cannot be combined with the stdp_dopamine rule",
+            ));
+        }
+        Some(e) => Some(crate::structural::read_structural(
+            &e,
+            &t.key_path("structural"),
+            &rule,
+            model.populations[source].size,
+            &weight,
+            weight_dim,
+            model.dt,
+        )?),
+        None => None,
+    };
     Ok(Projection {
         name: name.to_string(),
         source,
@@ -542,6 +562,7 @@ fn read_projection(t: &mut TableReader<'_>, name: &str, model: &Model, registry:
         receptor,
         plasticity,
         short_term,
+        structural,
     })
 }
 

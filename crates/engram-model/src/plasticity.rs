@@ -179,6 +179,15 @@ pub(crate) fn read_weight_records(e: &Entry<'_>, model: &Model) -> Result<Vec<We
         if proj.plasticity.is_none() {
             return Err(pe.error(&pk, format!("projection \"{name}\" has no plasticity: its weights never change")));
         }
+        if proj.structural.is_some() {
+            return Err(pe.error(
+                &pk,
+                format!(
+                    "projection \"{name}\" is structural: its synapses change, so its weights cannot be recorded \
+                     as fixed columns (summary.json's `structural` shows its synapse count)"
+                ),
+            ));
+        }
         if out.iter().any(|r: &WeightRecord| r.projection == projection) {
             return Err(pe.error(&pk, format!("projection \"{name}\" is recorded twice; record it once")));
         }

@@ -30,6 +30,7 @@ use crate::plasticity::{monitor::WeightMonitor, Delivery, Plastic, WorkerTraces}
 use crate::poisson_input::PoissonIn;
 use crate::record::{PopulationSpikes, Recordings, StateTraces};
 use crate::rng::{stream, Purpose, Stream};
+use crate::structural::{coactivity::SpikeHistory, Rewiring, SynapseCountLog};
 
 /// Sizes of a network before it is built.
 #[derive(Clone, Copy, Debug)]
@@ -107,6 +108,8 @@ struct Proj {
     splits: Vec<u32>,
     /// Rule, live weights and transposed index of a plastic projection.
     plastic: Option<Plastic>,
+    /// Pruning and regrowth of a structural projection.
+    structural: Option<Rewiring>,
 }
 
 /// Offsets at which each row of `csr` passes the shard boundaries `bounds[1..W]`.
@@ -170,6 +173,8 @@ pub struct Network {
     synapse_bytes: u64,
     build_s: f64,
     weight_monitors: Vec<WeightMonitor>,
+    /// Spikes of the populations Hebbian regrowth looks at.
+    history: SpikeHistory,
 }
 
 impl Network {
@@ -235,7 +240,8 @@ impl Network {
                     csr.draw_weights_delays(p, model, i, scale);
                     let splits = row_splits(&csr, &pops[p.target].bounds);
                     let plastic = Plastic::build(p, &csr, tgt.size, scale, dt);
-                    Proj { source: p.source, target: p.target, receptor: p.receptor, csr, splits, plastic }
+                    let structural = Rewiring::build(i, p, &csr, src.size, tgt.size, scale, dt, model.seed);
+                    Proj { source: p.source, target: p.target, receptor: p.receptor, csr, splits, plastic, structural }
                 })
                 .collect()
         });
@@ -368,7 +374,15 @@ impl Network {
         let n_synapses = projections.iter().map(|p| p.csr.len() as u64).sum();
         let synapse_bytes =
             projections.iter().map(|p| (p.csr.bytes() + p.plastic.as_ref().map_or(0, Plastic::bytes)) as u64).sum();
+        let history = SpikeHistory::new(
+            pops.len(),
+            projections
+                .iter()
+                .filter(|p| p.structural.as_ref().is_some_and(Rewiring::needs_spikes))
+                .flat_map(|p| [p.source, p.target]),
+        );
         Ok(Network {
+            history,
             dt,
             step: 0,
             epoch,
@@ -443,6 +457,11 @@ impl Network {
         }
     }
 
+    /// The synapse counts of the structural projections over the run, in model order.
+    pub fn synapse_counts(&self) -> Vec<&SynapseCountLog> {
+        self.projections.iter().filter_map(|p| p.structural.as_ref().map(|s| &s.log)).collect()
+    }
+
     /// Runs `steps` steps. `progress(done, total)` is called after every epoch; the
     /// run stops with [`SimError::Interrupted`] soon after `stop` is set.
     pub fn run(
@@ -455,10 +474,61 @@ impl Network {
         // from outside costs a thread wake-up each time (measured: 40 % of a CUBA run).
         let pool = Arc::clone(&self.pool);
         sample_weights(&mut self.weight_monitors, &mut self.recordings, &self.projections, self.step, self.dt);
-        let result = pool.install(|| self.run_epochs(steps, progress, stop));
+        let (start, end) = (self.step, self.step + steps);
+        // Structural projections rewire between runs of epochs; without them this is
+        // one run of all the steps.
+        let result = loop {
+            let rewiring = self.projections.iter().filter_map(|p| p.structural.as_ref().map(Rewiring::next_step)).min();
+            let until = rewiring.map_or(end, |r| r.min(end));
+            let offset = self.step - start;
+            let result = pool
+                .install(|| self.run_epochs(until - self.step, &mut |done, _| progress(offset + done, steps), stop));
+            if result.is_err() {
+                break result;
+            }
+            if rewiring == Some(self.step) {
+                self.rewire();
+            }
+            if self.step >= end {
+                break Ok(());
+            }
+        };
         self.collect_state();
         self.finish_plasticity();
         result
+    }
+
+    /// Prunes and regrows the structural projections due at this step. The spikes of
+    /// the last epoch are delivered first (what the next epoch would do before anything
+    /// else), so the weights include them and no spike crosses into the new table.
+    fn rewire(&mut self) {
+        for (w, worker) in self.workers.iter_mut().enumerate() {
+            worker.deliver(w, self.step, &self.pops, &self.projections, &self.pending, self.slots);
+        }
+        self.pending.iter_mut().for_each(Vec::clear);
+        let delays = (self.epoch.min(u16::MAX as u64) as u16, (self.slots - 1) as u16);
+        for proj in &mut self.projections {
+            let Some(rewiring) = proj.structural.as_mut().filter(|r| r.next_step() == self.step) else { continue };
+            let live = proj.plastic.as_ref().map(|pl| {
+                let mut w = vec![0f32; pl.weights.len()];
+                pl.weights.copy_to(&mut w);
+                w
+            });
+            let weights = live.as_deref().unwrap_or(&proj.csr.weights);
+            proj.csr = rewiring.rewire(&proj.csr, weights, proj.target, &self.history, self.step, delays);
+            proj.splits = row_splits(&proj.csr, &self.pops[proj.target].bounds);
+            if let Some(pl) = &mut proj.plastic {
+                pl.rebuild(&proj.csr, self.pops[proj.target].size);
+            }
+        }
+        let oldest = self.projections.iter().filter_map(|p| p.structural.as_ref().map(Rewiring::window_start)).min();
+        self.history.forget_before(oldest.unwrap_or(self.step));
+        self.n_synapses = self.projections.iter().map(|p| p.csr.len() as u64).sum();
+        self.synapse_bytes = self
+            .projections
+            .iter()
+            .map(|p| (p.csr.bytes() + p.plastic.as_ref().map_or(0, Plastic::bytes)) as u64)
+            .sum();
     }
 
     /// Takes the end-of-run weight snapshots and copies the live weights of plastic
@@ -537,6 +607,7 @@ impl Network {
             epoch,
             step,
             weight_monitors,
+            history,
             ..
         } = self;
         let (pops, projections, slots, dt, epoch_len) = (&*pops, &*projections, *slots, *dt, *epoch);
@@ -625,6 +696,7 @@ impl Network {
                         lists.extend(boxes.iter().map(|b| b.0[p].as_slice()));
                         merge_epoch(&lists, &pops[p].bounds, t, m, &mut pend[p]);
                         record_epoch(recordings, spike_mask, dt, p, &pend[p], t, m);
+                        history.push(p, &pend[p]);
                     }
                     for b in boxes.iter_mut() {
                         b.0.iter_mut().for_each(Vec::clear);
@@ -662,6 +734,7 @@ impl Network {
             let lists: Vec<&[(u64, u32)]> = self.workers.iter().map(|w| w.shards[p].spikes.as_slice()).collect();
             merge_epoch(&lists, &self.pops[p].bounds, t0, m, &mut self.pending[p]);
             record_epoch(&mut self.recordings, &self.spike_mask, self.dt, p, &self.pending[p], t0, m);
+            self.history.push(p, &self.pending[p]);
         }
         for worker in &mut self.workers {
             for shard in &mut worker.shards {

@@ -24,6 +24,8 @@ pub enum Purpose {
     PoissonGenerator = 3,
     /// Poisson inputs onto neurons (one stream per neuron and input).
     PoissonInput = 4,
+    /// Structural plasticity (one stream per projection and rewiring).
+    Structural = 16,
 }
 
 /// SplitMix64's finaliser: a bijective mix of 64 bits (Steele et al. 2014).

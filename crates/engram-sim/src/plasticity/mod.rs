@@ -298,6 +298,15 @@ impl Plastic {
         }
     }
 
+    /// Takes over the weights of `csr`, a new table of the projection (structural
+    /// plasticity), and rebuilds the transposed index if the rule has one.
+    pub fn rebuild(&mut self, csr: &Csr, n_tgt: usize) {
+        self.weights = SynapseArray::new(&csr.weights);
+        if !self.columns.ptr.is_empty() {
+            self.columns = Columns::of(csr, n_tgt);
+        }
+    }
+
     /// Bytes held besides the CSR table.
     pub fn bytes(&self) -> usize {
         self.weights.len() * 4 + self.columns.bytes() + self.eligibility.as_ref().map_or(0, |e| e.bytes())
