@@ -94,7 +94,7 @@ done
   echo "  results), code generation and compilation excluded."
   echo "- *memory*: peak RSS; for engram also (peak RSS − RSS of the same network without"
   echo "  synapses) ÷ synapses."
-  echo "- NEST $("$here/venv/bin/python" -c 'import nest; print(nest.__version__)' 2>/dev/null | tail -1) (\`bench/nest_cuba.py\`): \`iaf_psc_exp\`, pairwise_bernoulli, CUBA only, N ≤ $nest_max;"
+  echo "- NEST $("$here/venv/bin/python" -c 'import nest; print(nest.__version__)' 2>/dev/null | tail -1) (\`bench/nest_cuba.py\`, \`nest_coba.py\`): \`iaf_psc_exp\` and \`iaf_cond_exp\`, pairwise_bernoulli, N ≤ $nest_max;"
   echo "  its build is creating and connecting, its run \`nest.Run\`."
   echo "- BrainPy $("$here/venv-brainpy/bin/python" -c 'import brainpy, jax; print(brainpy.__version__, "with JAX", jax.__version__)' 2>/dev/null | tail -1) (\`bench/brainpy_cuba.py\`, \`brainpy_coba.py\`), CPU, N ≤ $brainpy_max:"
   echo "  \`LifRef\` neurons, \`EventCSRLinear\` over a stored Bernoulli draw, \`Expon\` synapses; its run is"

@@ -223,3 +223,83 @@ fn tsodyks_markram_depression_reaches_its_steady_state() {
     assert!((jump(0) - 1e-3 * u).abs() < 2e-3 * 1e-3 * u, "first jump {} V", jump(0));
     assert!((jump(39) - 1e-3 * u * x_inf).abs() < 2e-3 * 1e-3 * u, "last jump {} V vs {}", jump(39), 1e-3 * u * x_inf);
 }
+
+/// In a recurrent network, on two threads, every weight ends where the rule takes it
+/// given the spikes: additive all-to-all pair STDP (Song et al. 2000) applied here to
+/// each synapse's recorded pre- and postsynaptic spike trains, pair by pair in time
+/// order, with the traces summed in closed form.
+#[test]
+fn recurrent_stdp_weights_equal_the_rule_applied_to_the_recorded_spikes() {
+    let (a_plus, a_minus, tau) = (0.05, 0.06, 20e-3);
+    let stdp =
+        r#"projections.exc_exc.plasticity={ rule = "stdp_pair", w_max = "3.24 mV", A_plus = 0.05, A_minus = 0.06 }"#;
+    let m = example("cuba.toml", &["simulation.duration=\"300 ms\"", stdp]);
+    let net = run(&m, 2);
+    let initial = run(&example("cuba.toml", &["simulation.duration=\"0 ms\"", stdp]), 1).synapses(0).weights[0] as f64;
+    // The initial weight is 1.62 mV, half of w_max.
+    let (w_min, w_max) = (0.0, 2.0 * initial);
+    // CUBA's delay is one step: the spikes of the last step are still in flight.
+    let last_delivered = (m.duration / m.dt).round() as u64 - 2;
+    let mut trains = vec![Vec::new(); m.populations[0].size];
+    let spikes = &net.recordings().spikes[0];
+    for (&t, &id) in spikes.times.iter().zip(&spikes.ids) {
+        let step = (t / m.dt).round() as u64;
+        if step <= last_delivered {
+            trains[id as usize].push(step);
+        }
+    }
+    let decay = |x: f64, steps: u64| x * (-(steps as f64) * m.dt / tau).exp();
+    let csr = net.synapses(0);
+    let mut changed = 0;
+    for s in 0..m.populations[0].size {
+        for k in csr.row_ptr[s]..csr.row_ptr[s + 1] {
+            let (pre, post) = (&trains[s], &trains[csr.targets[k] as usize]);
+            let (mut i, mut j, mut w) = (0, 0, initial as f32);
+            let (mut x_pre, mut x_post, mut last) = (0.0, 0.0, 0u64);
+            while i < pre.len() || j < post.len() {
+                // A presynaptic spike goes first within a step.
+                let take_pre = j == post.len() || (i < pre.len() && pre[i] <= post[j]);
+                let t = if take_pre { pre[i] } else { post[j] };
+                (x_pre, x_post, last) = (decay(x_pre, t - last), decay(x_post, t - last), t);
+                let range = w_max - w_min;
+                if take_pre {
+                    w = (w as f64 - a_minus * range * x_post).clamp(w_min, w_max) as f32;
+                    x_pre += 1.0;
+                    i += 1;
+                } else {
+                    w = (w as f64 + a_plus * range * x_pre).clamp(w_min, w_max) as f32;
+                    x_post += 1.0;
+                    j += 1;
+                }
+            }
+            changed += usize::from(w != initial as f32);
+            let got = csr.weights[k];
+            assert!(((got - w) as f64).abs() < 1e-6 * w_max, "synapse {s} → {}: {got} vs {w}", csr.targets[k]);
+        }
+    }
+    assert!(changed > 10_000, "only {changed} weights changed");
+}
+
+/// Weight monitors sample the weights as they are at the sample's time: the traced
+/// weights sampled at 200 ms of a 1 s run of Song et al. (2000) equal the weights at
+/// the end of the same network run for 200 ms.
+#[test]
+fn weight_monitors_sample_settled_weights() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/stdp_song2000.toml");
+    let text = std::fs::read_to_string(path).expect("the example exists");
+    let traced: Vec<String> = (0..200).map(|s| format!("[{s}, 0]")).collect();
+    let text = text.replace("synapses = [[0, 0], [1, 0], [2, 0]]", &format!("synapses = [{}]", traced.join(", ")));
+    let with_duration = |d: &str| model(&text.replace("duration = \"100 s\"", &format!("duration = \"{d}\"")));
+    let long = run(&with_duration("1 s"), 1);
+    let short = run(&with_duration("200 ms"), 1);
+    let traces = &long.recordings().weights[0];
+    let sample = traces.trace_times.iter().position(|&t| (t - 0.2).abs() < 1e-9).expect("a sample at 200 ms");
+    let sampled = &traces.trace_values[sample * 200..(sample + 1) * 200];
+    let end = short.recordings().weights[0].snapshots.last().expect("a snapshot at the end");
+    for (&a, &b) in sampled.iter().zip(&end[..200]) {
+        assert!((a - b as f64).abs() < 1e-6 * 0.1e-9, "{a} vs {b}");
+    }
+    let start = &traces.snapshots[0][..200];
+    let moved = sampled.iter().zip(start).filter(|(&a, &b)| a != b as f64).count();
+    assert!(moved > 100, "only {moved} traced weights changed in 200 ms");
+}

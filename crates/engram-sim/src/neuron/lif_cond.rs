@@ -40,6 +40,7 @@
 //! | `tau_syn_exc` | 5 ms | excitatory conductance time constant |
 //! | `tau_syn_inh` | 10 ms | inhibitory conductance time constant |
 //! | `i_e` | 0 pA | constant injected current |
+//! | `theta_target_rate`, `theta_eta`, `theta_tau`, `theta_interval` | off | adaptive threshold ([`super::adaptive_threshold`]) |
 //!
 //! Defaults are those of the COBA benchmark (Brette's Brian scripts for Brette et al.
 //! 2007, a membrane of 20000 µm² with 1 µF/cm² and 5e-5 S/cm²); its synaptic weights
@@ -50,6 +51,7 @@
 
 use engram_model::{Dim, KindSpec, Params, StateSpec};
 
+use super::adaptive_threshold::{self, AdaptiveThreshold};
 use super::{conductance_weights, q, si_weights, BuildCtx, Neuron, NeuronModel};
 use crate::fastmath::one_minus_exp_neg;
 
@@ -68,6 +70,10 @@ static SPEC: KindSpec = KindSpec {
         q("tau_syn_exc", Dim::TIME, 5e-3, "excitatory conductance time constant"),
         q("tau_syn_inh", Dim::TIME, 10e-3, "inhibitory conductance time constant"),
         q("i_e", Dim::CURRENT, 0.0, "constant injected current"),
+        adaptive_threshold::TARGET_RATE,
+        adaptive_threshold::ETA,
+        adaptive_threshold::TAU,
+        adaptive_threshold::INTERVAL,
     ],
     state: &[
         StateSpec { name: "v", dim: Dim::VOLTAGE, doc: "membrane potential" },
@@ -91,7 +97,7 @@ fn check(p: &Params) -> Result<(), (&'static str, String)> {
     if p.f("v_reset") >= p.f("v_th") {
         return Err(("v_reset", "expected v_reset below v_th".into()));
     }
-    Ok(())
+    adaptive_threshold::check(p)
 }
 
 struct LifCond {
@@ -112,6 +118,9 @@ struct LifCond {
     v_th: f32,
     v_reset: f32,
     ref_steps: u32,
+    /// The adaptive thresholds, when `theta_target_rate` is set.
+    adaptive: Option<AdaptiveThreshold>,
+    dt: f64,
 }
 
 fn build(p: &Params, n: usize, ctx: &BuildCtx) -> Box<dyn Neuron> {
@@ -131,15 +140,15 @@ fn build(p: &Params, n: usize, ctx: &BuildCtx) -> Box<dyn Neuron> {
         v_th: p.f("v_th") as f32,
         v_reset: p.f("v_reset") as f32,
         ref_steps: (p.f("t_ref") / h).round() as u32,
+        adaptive: AdaptiveThreshold::new(p, n, h),
+        dt: h,
     })
 }
 
-impl Neuron for LifCond {
-    fn len(&self) -> usize {
-        self.v.len()
-    }
-
-    fn step(&mut self, _step: u64, input: &mut [f32], i_ext: f64, spiked: &mut Vec<u32>) {
+impl LifCond {
+    /// Advances every neuron by one step, marking spikes in `fired`; with `ADAPTIVE`
+    /// each neuron's threshold is `v_th + θ`.
+    fn integrate<const ADAPTIVE: bool>(&mut self, input: &mut [f32], i_ext: f64) {
         let n = self.v.len();
         let (in_exc, in_inh) = input.split_at_mut(n);
         let (in_exc, in_inh) = (&mut in_exc[..n], &mut in_inh[..n]);
@@ -148,6 +157,7 @@ impl Neuron for LifCond {
         let [e_exc, e_inh] = self.e_rev.map(|e| e as f32);
         let [decay_exc, decay_inh] = self.g_decay;
         let (v_th, v_reset, ref_steps) = (self.v_th, self.v_reset, self.ref_steps);
+        let theta = self.adaptive.as_ref().map_or(&[][..], |a| &a.theta[..]);
         let [g_exc, g_inh] = &mut self.g;
         let (g_exc, g_inh) = (&mut g_exc[..n], &mut g_inh[..n]);
         let (v, refractory, fired) = (&mut self.v[..n], &mut self.refractory[..n], &mut self.fired[..n]);
@@ -159,9 +169,29 @@ impl Neuron for LifCond {
             let integrated = v[i] + (v_inf - v[i]) * one_minus_exp_neg(g_tot * dt_over_c);
             g_exc[i] = ge * decay_exc + std::mem::take(&mut in_exc[i]);
             g_inh[i] = gi * decay_inh + std::mem::take(&mut in_inh[i]);
-            super::membrane(&mut v[i], &mut refractory[i], &mut fired[i], integrated, v_th, v_reset, ref_steps);
+            let threshold = if ADAPTIVE { v_th + theta[i] } else { v_th };
+            super::membrane(&mut v[i], &mut refractory[i], &mut fired[i], integrated, threshold, v_reset, ref_steps);
         }
-        super::collect_fired(fired, spiked);
+    }
+}
+
+impl Neuron for LifCond {
+    fn len(&self) -> usize {
+        self.v.len()
+    }
+
+    fn step(&mut self, step: u64, input: &mut [f32], i_ext: f64, spiked: &mut Vec<u32>) {
+        // Two copies of the loop, so a model without adaptive thresholds reads no θ.
+        if self.adaptive.is_some() {
+            self.integrate::<true>(input, i_ext);
+        } else {
+            self.integrate::<false>(input, i_ext);
+        }
+        let first = spiked.len();
+        super::collect_fired(&self.fired, spiked);
+        if let Some(a) = &mut self.adaptive {
+            a.after_step(step, &spiked[first..], self.dt);
+        }
     }
 
     fn clears_input(&self) -> bool {

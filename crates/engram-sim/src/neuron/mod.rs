@@ -3,6 +3,7 @@
 
 use engram_model::{Default, Dim, KindSpec, ParamKind, ParamSpec, Params, Registry};
 
+pub mod adaptive_threshold;
 pub mod adex;
 pub mod hh;
 pub mod izhikevich;

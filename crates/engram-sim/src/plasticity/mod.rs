@@ -24,13 +24,17 @@ use engram_model::{PlasticitySpec, Projection};
 
 use crate::connect::{Csr, Delays};
 
+pub mod anti_hebbian;
+pub mod bcm;
 pub mod distal_reward;
 pub mod istdp_vogels;
 pub mod monitor;
+pub mod oja;
 pub mod stdp_dopamine;
 pub mod stdp_pair;
 pub mod stdp_triplet;
 pub mod stp_tsodyks_markram;
+pub mod synaptic_scaling;
 pub mod trace;
 pub mod weights;
 
@@ -38,8 +42,17 @@ pub use weights::SynapseArray;
 
 /// Every plasticity rule engram knows. A new rule is a new file, a line here and a
 /// variant of [`Rule`].
-pub static RULES: &[&PlasticitySpec] =
-    &[&stdp_pair::SPEC, &stdp_triplet::SPEC, &istdp_vogels::SPEC, &stp_tsodyks_markram::SPEC, &stdp_dopamine::SPEC];
+pub static RULES: &[&PlasticitySpec] = &[
+    &stdp_pair::SPEC,
+    &stdp_triplet::SPEC,
+    &istdp_vogels::SPEC,
+    &stp_tsodyks_markram::SPEC,
+    &stdp_dopamine::SPEC,
+    &oja::SPEC,
+    &bcm::SPEC,
+    &anti_hebbian::SPEC,
+    &synaptic_scaling::SPEC,
+];
 
 /// The rules that only scale what a spike transmits: a projection's `short_term`
 /// table may name them beside a long-term rule.
@@ -99,6 +112,14 @@ pub enum Rule {
     StpTsodyksMarkram(stp_tsodyks_markram::StpTsodyksMarkram),
     /// [`stdp_dopamine`].
     StdpDopamine(stdp_dopamine::StdpDopamine),
+    /// [`oja`].
+    Oja(oja::Oja),
+    /// [`bcm`].
+    Bcm(bcm::Bcm),
+    /// [`anti_hebbian`].
+    AntiHebbian(anti_hebbian::AntiHebbian),
+    /// [`synaptic_scaling`].
+    SynapticScaling(synaptic_scaling::SynapticScaling),
 }
 
 /// One worker's traces for one plastic projection.
@@ -114,6 +135,14 @@ pub enum WorkerTraces {
     StpTsodyksMarkram(Traces<stp_tsodyks_markram::StpTsodyksMarkram>),
     /// [`stdp_dopamine`].
     StdpDopamine(stdp_dopamine::WorkerState),
+    /// [`oja`].
+    Oja(Traces<oja::Oja>),
+    /// [`bcm`].
+    Bcm(Traces<bcm::Bcm>),
+    /// [`anti_hebbian`].
+    AntiHebbian(Traces<anti_hebbian::AntiHebbian>),
+    /// [`synaptic_scaling`].
+    SynapticScaling(synaptic_scaling::ScalingTraces),
 }
 
 /// Traces of every presynaptic neuron (each worker has its own copy, updated at every
@@ -214,6 +243,10 @@ impl Plastic {
                 Rule::StpTsodyksMarkram(stp_tsodyks_markram::StpTsodyksMarkram::new(&p.params, dt))
             }
             "stdp_dopamine" => Rule::StdpDopamine(stdp_dopamine::StdpDopamine::new(&p.params, scale, dt)),
+            "oja" => Rule::Oja(oja::Oja::new(&p.params, scale, dt)),
+            "bcm" => Rule::Bcm(bcm::Bcm::new(&p.params, scale, dt)),
+            "anti_hebbian" => Rule::AntiHebbian(anti_hebbian::AntiHebbian::new(&p.params, scale, dt)),
+            "synaptic_scaling" => Rule::SynapticScaling(synaptic_scaling::SynapticScaling::new(&p.params, scale, dt)),
             other => unreachable!("the parser accepts only registered rules, not \"{other}\""),
         };
         let uses_post = !matches!(rule, Rule::StpTsodyksMarkram(_));
@@ -239,6 +272,10 @@ impl Plastic {
             Rule::IstdpVogels(_) => WorkerTraces::IstdpVogels(Traces::new(n_src, n_owned, st)),
             Rule::StpTsodyksMarkram(_) => WorkerTraces::StpTsodyksMarkram(Traces::new(n_src, n_owned, st)),
             Rule::StdpDopamine(_) => WorkerTraces::StdpDopamine(stdp_dopamine::WorkerState::new(n_src, n_owned, st)),
+            Rule::Oja(_) => WorkerTraces::Oja(Traces::new(n_src, n_owned, st)),
+            Rule::Bcm(_) => WorkerTraces::Bcm(Traces::new(n_src, n_owned, st)),
+            Rule::AntiHebbian(_) => WorkerTraces::AntiHebbian(Traces::new(n_src, n_owned, st)),
+            Rule::SynapticScaling(ref r) => WorkerTraces::SynapticScaling(r.worker_traces(n_src, n_owned, st)),
         }
     }
 
@@ -253,6 +290,10 @@ impl Plastic {
                 let elig = self.eligibility.as_ref().expect("stdp_dopamine projections have eligibility");
                 stdp_dopamine::deliver(r, self, elig, self.short_term.as_ref(), t, ctx)
             }
+            (Rule::Oja(r), WorkerTraces::Oja(t)) => deliver_trace_rule(r, self, t, ctx),
+            (Rule::Bcm(r), WorkerTraces::Bcm(t)) => deliver_trace_rule(r, self, t, ctx),
+            (Rule::AntiHebbian(r), WorkerTraces::AntiHebbian(t)) => deliver_trace_rule(r, self, t, ctx),
+            (Rule::SynapticScaling(r), WorkerTraces::SynapticScaling(t)) => r.deliver(self, t, ctx),
             _ => unreachable!("a worker's traces are made for its projection's rule"),
         }
     }
