@@ -52,7 +52,7 @@ fn misspelled_plasticity_rule() {
         check_with("rule = \"stdp_pair\"", "rule = \"stdp_pairs\""),
         (
             2,
-            "error: m.toml:20:23: projections.input.plasticity.rule: unknown plasticity rule \"stdp_pairs\", expected one of stdp_pair, stdp_triplet, istdp_vogels, stp_tsodyks_markram, oja, bcm, anti_hebbian, synaptic_scaling"
+            "error: m.toml:20:23: projections.input.plasticity.rule: unknown plasticity rule \"stdp_pairs\", expected one of stdp_pair, stdp_triplet, istdp_vogels, stp_tsodyks_markram, stdp_dopamine, oja, bcm, anti_hebbian, synaptic_scaling"
                 .into()
         )
     );

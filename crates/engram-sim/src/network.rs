@@ -57,6 +57,10 @@ pub fn estimate(model: &Model) -> Estimate {
             // Live weights and the transposed index (plasticity::Plastic).
             bytes += n * 12.0;
         }
+        if p.plasticity.as_ref().is_some_and(|pl| pl.spec.name == "stdp_dopamine") {
+            // Eligibility and last-update step per synapse (plasticity::stdp_dopamine).
+            bytes += n * 12.0;
+        }
     }
     let neurons = model.n_neurons() as f64;
     let max_delay = model
