@@ -195,7 +195,7 @@ fn oja_1982_weights_find_the_principal_component() {
 /// 30 Hz and the other at 2 Hz. From random initial weights that answer both patterns
 /// alike (11 and 12 Hz in the first 10 s), the sliding threshold θ = ⟨y²⟩/y_0 makes
 /// the neuron selective: over the last 30 s of 150 s it answers one pattern at more
-/// than 3 times the rate of the other (measured: 23 Hz against 0.2 Hz). At BCM's
+/// than 3 times the rate of the other (measured: about 24 Hz against 0.1 Hz). At BCM's
 /// selective fixed point the preferred answer y satisfies y = θ = (y² / 2) / y_0,
 /// i.e. y = 2 y_0 = 20 Hz with each pattern shown half the time; the test asks for it
 /// within 25 % (the spike-triggered rate trace is not the rate of a non-Poisson neuron).

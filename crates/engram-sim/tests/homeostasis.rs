@@ -12,7 +12,7 @@ use engram_sim::Models;
 /// Turrigiano et al. (1998); van Rossum, Bi & Turrigiano (2000): 20 conductance-based
 /// LIF neurons each receive 100 of 200 Poisson trains at 10 Hz through synapses that
 /// scale multiplicatively toward a target rate of 5 Hz. Starting with strong weights
-/// (about 55 Hz in the first 0.5 s) and with weak ones (silent), the mean rate over the
+/// (about 55 Hz in the first second) and with weak ones (silent), the mean rate over the
 /// last 20 s of 60 s is within 10 % of the target and every neuron's within 25 %
 /// (measured: 4.9 Hz from both sides).
 #[test]

@@ -12,8 +12,8 @@
 //!
 //! A neuron firing above the target raises its threshold and one below lowers it, so
 //! every neuron's rate converges to the target whatever its input: the intrinsic
-//! homeostasis of Diehl & Cook (2015)'s adaptive θ and of BrainPy's adaptive-threshold
-//! neurons, in the target-rate form of Zhang & Linden (2003). The floor keeps the
+//! homeostasis of Diehl & Cook (2015)'s adaptive θ, in a target-rate form (intrinsic
+//! plasticity; Zhang & Linden 2003). The floor keeps the
 //! threshold above the reset potential. `r` starts at the target, so the first
 //! interval does not read its warm-up as silence.
 //!

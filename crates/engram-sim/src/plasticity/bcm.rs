@@ -12,8 +12,8 @@
 //! On spike trains the presynaptic factor `x` is a trace (time constant `tau_pre`, jump
 //! 1, about rate × τ), the postsynaptic rate `y` a trace in Hz (`tau_post`, jump
 //! `1/tau_post`), and the remaining factor `y` the postsynaptic spike train, so weights
-//! change only at postsynaptic spikes (as in the spike-based BCM of Izhikevich & Desai
-//! 2003, and Brian2's and BrainPy's rate examples with the rate replaced by its trace):
+//! change only at postsynaptic spikes (compare the spike-based BCM of Izhikevich &
+//! Desai 2003):
 //!
 //! ```text
 //! postsynaptic spike at t:  w ← w + η (w_max − w_min) x_pre(t) (y(t) − θ(t)) / y_0

@@ -34,7 +34,7 @@
 //! Reference: E. Oja (1982) "A simplified neuron model as a principal component
 //! analyzer", J Math Biol 15:267. The spike-train form follows the trace formulation of
 //! rate rules in W. Gerstner, W. M. Kistler, R. Naud, L. Paninski (2014) "Neuronal
-//! Dynamics", §19.2–19.3.
+//! Dynamics", ch. 19.
 
 use engram_model::{Default as D, Dim, ParamKind as P, ParamSpec, Params, PlasticitySpec, WeightParamSpec};
 
