@@ -51,7 +51,10 @@ class Result:
         #: ``dt_s``, ``seed``, ``threads``, ``n_neurons``, ``n_synapses``,
         #: ``synapse_bytes``, ``bytes_per_synapse``, ``build_s``, ``run_s``,
         #: ``peak_rss_bytes`` and ``populations`` (name → ``n``, ``model``, ``spikes``,
-        #: ``rate_hz``, ``cv_isi``); JSON's null is None.
+        #: ``rate_hz``, ``cv_isi``), and with structural projections ``structural``
+        #: (name → ``times_s``, ``synapses``, ``pruned``, ``grown``, ``in_degree_min``,
+        #: ``in_degree_max``, one entry at the start and after each rewiring); JSON's
+        #: null is None.
         self.summary: Dict[str, Any] = data["summary"]
 
     def weights(self, projection: str) -> Dict[str, np.ndarray]:

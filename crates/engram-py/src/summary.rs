@@ -60,6 +60,21 @@ pub fn summary<'py>(
     s.set_item("populations", pops)?;
     s.set_item("run_s", run_s)?;
     s.set_item("seed", model.seed)?;
+    let counts = net.synapse_counts();
+    if !counts.is_empty() {
+        let structural = PyDict::new(py);
+        for log in counts {
+            let d = PyDict::new(py);
+            d.set_item("grown", &log.grown)?;
+            d.set_item("in_degree_max", &log.in_degree_max)?;
+            d.set_item("in_degree_min", &log.in_degree_min)?;
+            d.set_item("pruned", &log.pruned)?;
+            d.set_item("synapses", &log.synapses)?;
+            d.set_item("times_s", &log.times)?;
+            structural.set_item(&model.projections[log.projection].name, d)?;
+        }
+        s.set_item("structural", structural)?;
+    }
     s.set_item("synapse_bytes", net.synapse_bytes())?;
     s.set_item("threads", threads)?;
     Ok(s)

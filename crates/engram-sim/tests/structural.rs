@@ -220,7 +220,7 @@ fn bounded(regrow: &str) -> Model {
 fn in_degrees_stay_within_their_bounds_through_a_run() {
     for regrow in ["random", "hebbian"] {
         let m = bounded(regrow);
-        let mut net = Network::build(&m, 2).expect("the network builds");
+        let mut net = Network::build(&m, 1).expect("the network builds");
         let d = in_degrees(net.synapses(0), 50);
         assert!(d.iter().any(|&k| !(45..=55).contains(&k)), "the drawn wiring already lies within the bounds: {d:?}");
         let mut previous = BTreeSet::from_iter(pairs(net.synapses(0)));
@@ -248,17 +248,18 @@ fn in_degrees_stay_within_their_bounds_through_a_run() {
     }
 }
 
-/// The same seed gives the same wiring, weights and spikes on 1 and 3 threads.
+/// The same seed gives the same wiring, weights and spikes on 1 and 2 threads (two
+/// rewirings of the example).
 #[test]
 fn structural_plasticity_is_thread_independent() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/structural_plasticity.toml");
-    let m = load_model(&path, &["simulation.duration=3 s".to_string()], &Models).unwrap_or_else(|e| panic!("{e}"));
+    let m = load_model(&path, &["simulation.duration=2 s".to_string()], &Models).unwrap_or_else(|e| panic!("{e}"));
     // (every synapse with its weight, output spike times) per thread count.
-    let runs: Vec<_> = [1, 3]
+    let runs: Vec<_> = [1, 2]
         .into_iter()
         .map(|threads| {
             let mut net = Network::build(&m, threads).expect("the network builds");
-            run_for(&mut net, 3.0, m.dt);
+            run_for(&mut net, 2.0, m.dt);
             let out = m.population_index("output").expect("the example has an output population");
             (synapses(net.synapses(1)), net.recordings().spikes[out].times.clone())
         })
@@ -362,7 +363,7 @@ fn pruning_takes_the_synapses_stdp_weakened() {
         times = times.join(", "),
         ids = ids.join(", "),
     ));
-    let mut net = Network::build(&m, 2).expect("the network builds");
+    let mut net = Network::build(&m, 1).expect("the network builds");
     let initial = synapses(net.synapses(0));
     run_for(&mut net, 0.9, m.dt);
     let learned = synapses(net.synapses(0));

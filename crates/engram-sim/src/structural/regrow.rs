@@ -16,6 +16,7 @@
 //! synapses than asked may grow.
 
 use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use rand::Rng;
 
@@ -59,13 +60,45 @@ pub struct Grow<'a> {
     pub candidates: u32,
 }
 
+/// Hashes a pair key with SplitMix64's finaliser (Steele et al. 2014). The keys are not
+/// adversarial, and the standard SipHash took a sixth of a Hebbian rewiring (perf,
+/// bench/RESULTS-structural.md).
+#[derive(Clone, Copy, Debug, Default)]
+struct PairHasher(u64);
+
+impl Hasher for PairHasher {
+    fn finish(&self) -> u64 {
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0 << 8 | b as u64;
+        }
+    }
+
+    fn write_u64(&mut self, x: u64) {
+        self.0 = x;
+    }
+
+    fn write_u32(&mut self, x: u32) {
+        self.0 = x as u64;
+    }
+}
+
+/// A set of pair keys or of neuron indices.
+type Set<T> = HashSet<T, BuildHasherDefault<PairHasher>>;
+
 fn key(s: u32, j: u32) -> u64 {
     (s as u64) << 32 | j as u64
 }
 
 impl Grow<'_> {
     /// Whether `s → j` may grow, given the pairs `taken` this rewiring.
-    fn free(&self, s: u32, j: u32, taken: &HashSet<u64>) -> bool {
+    fn free(&self, s: u32, j: u32, taken: &Set<u64>) -> bool {
         if self.no_autapses && s == j {
             return false;
         }
@@ -77,7 +110,7 @@ impl Grow<'_> {
     /// more (fewer if that filled them). `degree` is updated; returns the new pairs
     /// `(source, target)` in the order they were chosen.
     pub fn grow(&self, degree: &mut [u32], budget: usize, rng: &mut Stream) -> Vec<(u32, u32)> {
-        let mut taken = HashSet::new();
+        let mut taken = Set::default();
         let mut grown = Vec::new();
         for j in 0..degree.len() as u32 {
             let need = self.min.saturating_sub(degree[j as usize]) as usize;
@@ -86,11 +119,12 @@ impl Grow<'_> {
             }
             let per = if self.scorer.is_some() { self.candidates as usize } else { 1 };
             let mut sources = Vec::new();
+            let mut seen = Set::default();
             let mut attempts = 0;
             while sources.len() < need * per && attempts < 20 * need * per + 100 {
                 attempts += 1;
                 let s = rng.random_range(0..self.n_src) as u32;
-                if self.free(s, j, &taken) && !sources.contains(&s) {
+                if self.free(s, j, &taken) && seen.insert(s) {
                     sources.push(s);
                 }
             }
@@ -104,7 +138,7 @@ impl Grow<'_> {
         let budget = budget.saturating_sub(grown.len());
         let per = if self.scorer.is_some() { self.candidates as usize } else { 1 };
         let mut pairs = Vec::new();
-        let mut drawn = HashSet::new();
+        let mut drawn = Set::default();
         // Targets with room, drawn from directly so that a nearly full projection does
         // not spend its attempts on full targets.
         let mut open: Vec<u32> = (0..degree.len() as u32).filter(|&j| degree[j as usize] < self.max).collect();
