@@ -107,7 +107,12 @@ impl Esn {
         check("spectral_radius", spectral_radius, spectral_radius >= 0.0, "a number ≥ 0")?;
         check("leak_rate", leak_rate, leak_rate > 0.0 && leak_rate <= 1.0, "a number > 0 and ≤ 1")?;
         check("input_scaling", input_scaling, input_scaling >= 0.0, "a number ≥ 0")?;
-        check("input_connectivity", input_connectivity, input_connectivity > 0.0 && input_connectivity <= 1.0, "a number > 0 and ≤ 1")?;
+        check(
+            "input_connectivity",
+            input_connectivity,
+            input_connectivity > 0.0 && input_connectivity <= 1.0,
+            "a number > 0 and ≤ 1",
+        )?;
         check("connectivity", connectivity, connectivity > 0.0 && connectivity <= 1.0, "a number > 0 and ≤ 1")?;
         check("bias_scaling", bias_scaling, bias_scaling >= 0.0, "a number ≥ 0")?;
         check("ridge", ridge, ridge >= 0.0, "a number ≥ 0")?;
@@ -129,14 +134,23 @@ impl Esn {
     /// discards the first ``warmup`` states, and fits the ridge readout from the others
     /// to ``y`` (timesteps × outputs).
     #[pyo3(signature = (x, y, warmup = 0))]
-    fn fit(&mut self, py: Python<'_>, x: PyReadonlyArray2<'_, f64>, y: PyReadonlyArray2<'_, f64>, warmup: usize) -> PyResult<()> {
+    fn fit(
+        &mut self,
+        py: Python<'_>,
+        x: PyReadonlyArray2<'_, f64>,
+        y: PyReadonlyArray2<'_, f64>,
+        warmup: usize,
+    ) -> PyResult<()> {
         let (xs, t, inputs) = time_major("X", &x)?;
         let (ys, ty, outputs) = time_major("Y", &y)?;
         if ty != t {
             return Err(bad_argument("Y", format!("has {ty} timesteps, but X has {t}")));
         }
         if warmup >= t {
-            return Err(bad_argument("warmup", format!("expected fewer warm-up steps than timesteps ({t}), got {warmup}")));
+            return Err(bad_argument(
+                "warmup",
+                format!("expected fewer warm-up steps than timesteps ({t}), got {warmup}"),
+            ));
         }
         let states = self.drive(py, &xs, inputs, "X")?;
         let n = self.params.units;

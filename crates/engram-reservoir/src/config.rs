@@ -121,16 +121,28 @@ pub fn parse_config(file: &str, stem: &str, text: &str, overrides: &[String]) ->
         root.finish()?;
         if liquid.is_some() {
             if intrinsic.is_some() || esn != (EsnParams { seed, ..EsnParams::default() }) {
-                return Err(src.error(None, "reservoir", "a [liquid] replaces the [reservoir] table: give one of them"));
+                return Err(src.error(
+                    None,
+                    "reservoir",
+                    "a [liquid] replaces the [reservoir] table: give one of them",
+                ));
             }
             if sweep.is_some() {
                 return Err(src.error(None, "sweep", "sweeps vary echo-state parameters; a [liquid] has none"));
             }
             if matches!(readout, ReadoutSpec::Online(_)) {
-                return Err(src.error(None, "readout.kind", "a liquid is read out by ridge regression (kind = \"ridge\")"));
+                return Err(src.error(
+                    None,
+                    "readout.kind",
+                    "a liquid is read out by ridge regression (kind = \"ridge\")",
+                ));
             }
             if mode == Mode::Generation {
-                return Err(src.error(None, "task.mode", "a liquid predicts one step ahead only (mode = \"one_step\")"));
+                return Err(src.error(
+                    None,
+                    "task.mode",
+                    "a liquid predicts one step ahead only (mode = \"one_step\")",
+                ));
             }
         }
         if matches!(task, Task::MemoryCapacity { .. } | Task::Narma { .. }) && mode == Mode::Generation {
@@ -380,7 +392,11 @@ fn read_liquid(t: &mut TableReader<'_>, file: &str, seed: u64) -> Result<LiquidP
                     let Some(i) = model.population_index(name) else {
                         let err = entry.error(
                             &path,
-                            format!("no population \"{name}\" in {}, expected one of {}", path_name(&model), known.join(", ")),
+                            format!(
+                                "no population \"{name}\" in {}, expected one of {}",
+                                path_name(&model),
+                                known.join(", ")
+                            ),
                         );
                         return Err(match engram_model::error::closest(name, known.iter().copied()) {
                             Some(c) => err.with_help(format!("did you mean \"{c}\"?")),
@@ -391,7 +407,9 @@ fn read_liquid(t: &mut TableReader<'_>, file: &str, seed: u64) -> Result<LiquidP
                 }
                 v
             }
-            None if default_all => (0..model.populations.len()).filter(|&p| model.populations[p].kind.accepts_input).collect(),
+            None if default_all => {
+                (0..model.populations.len()).filter(|&p| model.populations[p].kind.accepts_input).collect()
+            }
             None => Vec::new(),
         };
         if names.is_empty() {
@@ -413,7 +431,8 @@ fn read_liquid(t: &mut TableReader<'_>, file: &str, seed: u64) -> Result<LiquidP
         }
         None => vec![30e-3],
     };
-    let input_entry = t.require("input", "a [liquid.input] table: which populations the input drives, and how strongly")?;
+    let input_entry =
+        t.require("input", "a [liquid.input] table: which populations the input drives, and how strongly")?;
     let mut it = input_entry.table("liquid.input", "a table")?;
     let input_populations = population_list(&mut it, "populations", true)?;
     for &p in &input_populations {
@@ -425,7 +444,8 @@ fn read_liquid(t: &mut TableReader<'_>, file: &str, seed: u64) -> Result<LiquidP
         }
     }
     let weight_entry = it.require("weight", "the input weight, such as \"1 nS\" or \"100 pA\"")?;
-    let dims = (model.populations[input_populations[0]].kind.weight_dims)(&model.populations[input_populations[0]].params);
+    let dims =
+        (model.populations[input_populations[0]].kind.weight_dims)(&model.populations[input_populations[0]].params);
     let (input_weight, input_weight_dim) = weight_entry.quantity_of("liquid.input.weight", dims)?;
     for &p in &input_populations[1..] {
         let pop = &model.populations[p];
@@ -450,7 +470,8 @@ fn read_liquid(t: &mut TableReader<'_>, file: &str, seed: u64) -> Result<LiquidP
             if eta <= 0.0 {
                 return Err(eta_entry.error("liquid.homeostasis.eta", format!("expected a positive rate, found {eta}")));
             }
-            let rates_entry = ht.require("rates", "a table of target rates by population, such as { exc = \"20 Hz\" }")?;
+            let rates_entry =
+                ht.require("rates", "a table of target rates by population, such as { exc = \"20 Hz\" }")?;
             let rt = rates_entry.table("liquid.homeostasis.rates", "a table of target rates by population")?;
             let mut targets = vec![None; model.populations.len()];
             let istdp = crate::liquid::istdp_targets(&model);
@@ -458,7 +479,9 @@ fn read_liquid(t: &mut TableReader<'_>, file: &str, seed: u64) -> Result<LiquidP
                 let key = format!("liquid.homeostasis.rates.{name}");
                 let Some(p) = model.population_index(&name) else {
                     let known: Vec<&str> = model.populations.iter().map(|p| p.name.as_str()).collect();
-                    return Err(entry.error(&key, format!("no population \"{name}\", expected one of {}", known.join(", "))));
+                    return Err(
+                        entry.error(&key, format!("no population \"{name}\", expected one of {}", known.join(", ")))
+                    );
                 };
                 let rate = positive(&entry, &key, Dim::FREQUENCY)?;
                 if istdp[p].is_some() {

@@ -315,7 +315,9 @@ fn gains(params: &LiquidParams, p: usize, channels: usize) -> Vec<Vec<f32>> {
             for i in rand::seq::index::sample(&mut rng, n, reached) {
                 let s: f64 = rng.random_range(-1.0..=1.0);
                 match (push_pull, s < 0.0) {
-                    (true, true) => g[inh.expect("push-pull needs an inhibitory receptor") * n + i] = (-s * per_step) as f32,
+                    (true, true) => {
+                        g[inh.expect("push-pull needs an inhibitory receptor") * n + i] = (-s * per_step) as f32
+                    }
                     _ => g[i] = (s * per_step) as f32,
                 }
             }

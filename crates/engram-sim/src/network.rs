@@ -434,10 +434,7 @@ impl Network {
     /// liquid with an analogue signal, a different amount for each neuron.
     pub fn set_held_input(&mut self, pop: usize, values: &[f32]) {
         let info = &self.pops[pop];
-        assert!(
-            values.is_empty() || values.len() == info.n_receptors * info.size,
-            "one value per receptor and neuron"
-        );
+        assert!(values.is_empty() || values.len() == info.n_receptors * info.size, "one value per receptor and neuron");
         for (w, worker) in self.workers.iter_mut().enumerate() {
             let (lo, hi) = (info.bounds[w], info.bounds[w + 1]);
             let shard = &mut worker.shards[pop];
