@@ -226,7 +226,7 @@ const LSM_REDUCED: [&str; 5] = [
 #[test]
 fn lsm_adaptive_ei_example_reaches_its_target_rates_and_predicts_narma10() {
     let (m, out, _dir) = run_example("lsm_adaptive_ei", &LSM_REDUCED);
-    // The liquid starts far above its targets (i_e alone drives it to about 80 Hz);
+    // The liquid starts far above its targets (i_e alone drives it to 80-110 Hz);
     // homeostasis must bring every neuron within 10 % of its population's target.
     let rates = m["rates"].as_array().unwrap();
     assert_eq!(rates.len(), 2, "{m}");
