@@ -7,6 +7,9 @@ Read a model file with :meth:`Model.from_toml`, or build one with :class:`Networ
     result = engram.Model.from_toml("examples/cuba.toml").run(threads=2)
     times, ids = result.spikes("exc")
 
+Echo-state networks on NumPy arrays and ``engram reservoir`` configuration files
+are in :mod:`engram.reservoir`.
+
 Model errors raise :class:`ModelError` (a ValueError) with the file, line, column
 and key; see ``docs/python.md``.
 """
@@ -18,8 +21,9 @@ from ._engram import models as _models
 from .model import Model, Overrides
 from .network import Network, Population
 from .result import Result
+from . import reservoir
 
-__all__ = ["Model", "ModelError", "Network", "Overrides", "Population", "Result", "models", "__version__"]
+__all__ = ["Model", "ModelError", "Network", "Overrides", "Population", "Result", "models", "reservoir", "__version__"]
 
 
 def models() -> Dict[str, Dict[str, Any]]:

@@ -75,3 +75,38 @@ def rate_histogram(
 
 def models() -> Dict[str, Dict[str, Any]]:
     """The neuron models engram knows."""
+
+class Esn:
+    """An echo-state network with a ridge readout (see ``engram.reservoir.ESN``)."""
+
+    def __init__(
+        self,
+        units: int,
+        spectral_radius: float = 0.9,
+        leak_rate: float = 1.0,
+        input_scaling: float = 1.0,
+        input_connectivity: float = 0.1,
+        connectivity: float = 0.1,
+        bias_scaling: float = 0.0,
+        ridge: float = 1e-6,
+        seed: int = 1,
+    ) -> None: ...
+    def fit(self, x: npt.NDArray[np.float64], y: npt.NDArray[np.float64], warmup: int = 0) -> None:
+        """Drives the reservoir over ``x`` and fits the readout to ``y`` after ``warmup`` steps."""
+    def run(self, x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """Predictions over ``x``, (timesteps, outputs)."""
+    def states(self, x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """Reservoir states over ``x``, (timesteps, units)."""
+    def reset(self) -> None:
+        """Sets the state back to zero."""
+    @property
+    def units(self) -> int: ...
+    @property
+    def fitted(self) -> bool: ...
+    @property
+    def state(self) -> npt.NDArray[np.float64]: ...
+    @property
+    def readout(self) -> Optional[Tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]]: ...
+
+def run_reservoir_config(path: str, set: Optional[List[str]] = None, threads: Optional[int] = None) -> Dict[str, Any]:
+    """Runs an ``engram reservoir`` configuration file; scores, timings and series."""

@@ -6,6 +6,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use engram_reservoir::experiment::{run as run_experiment, Mode, Outcome};
+use engram_reservoir::lsm::{run_lsm, RATE_WINDOW};
 use engram_reservoir::sweep::{headline_metric, run_sweep};
 use engram_reservoir::{load_config, Config, Experiment, OnlineKind, ReadoutSpec, Sweep};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -34,6 +35,7 @@ pub fn reservoir(args: &ReservoirArgs) -> Result<(), Failure> {
     let show = !args.quiet && std::io::stderr().is_terminal();
     let summary = pool.install(|| match &config.sweep {
         Some(sweep) => write_sweep(run_dir.path(), &config, sweep, show),
+        None if config.liquid.is_some() => write_liquid(run_dir.path(), &config, threads),
         None => write_single(run_dir.path(), &config),
     })?;
     let mut summary = summary;
@@ -92,12 +94,17 @@ fn readout_json(r: &ReadoutSpec) -> Value {
 fn write_single(dir: &Path, config: &Config) -> Result<Value, Failure> {
     let outcome: Outcome = run_experiment(&config.experiment);
     let mut summary = describe(config);
+    summary["unscaled_spectral_radius"] = json!(outcome.raw_radius);
+    write_outcome(dir, config, &outcome, summary)
+}
+
+/// The metrics, series and prediction plot of one experiment's outcome.
+fn write_outcome(dir: &Path, config: &Config, outcome: &Outcome, mut summary: Value) -> Result<Value, Failure> {
     for (k, v) in &outcome.metrics {
         summary[*k] = json!(v);
     }
     summary["fit_s"] = json!(outcome.fit_s);
     summary["run_s"] = json!(outcome.run_s);
-    summary["unscaled_spectral_radius"] = json!(outcome.raw_radius);
     if let Some(r) = outcome.ridge {
         summary["ridge"] = json!(r);
     }
@@ -110,15 +117,15 @@ fn write_single(dir: &Path, config: &Config) -> Result<Value, Failure> {
     }
     let mut series = json!({
         "input_dim": outcome.input_dim,
-        "input": outcome.input,
+        "input": &outcome.input,
         "dim": outcome.dim,
-        "truth": outcome.truth,
-        "prediction": outcome.prediction,
+        "truth": &outcome.truth,
+        "prediction": &outcome.prediction,
     });
     // The memory task's targets (one column per delay) are the input shifted; writing
     // them would multiply the file by the number of delays.
     if outcome.per_delay.is_empty() {
-        series["target"] = json!(outcome.target);
+        series["target"] = json!(&outcome.target);
     }
     engram_io::write_json(&dir.join("series.json"), &series).map_err(io)?;
     let title = format!("{}: {}", config.name, headline(&summary));
@@ -140,6 +147,60 @@ fn write_single(dir: &Path, config: &Config) -> Result<Value, Failure> {
     }
     .map_err(io)?;
     Ok(summary)
+}
+
+/// Runs a liquid-state machine and writes its outcome, the rates its adaptive rule
+/// reached (`rates` in metrics.json) and their curve (`rates.png`).
+fn write_liquid(dir: &Path, config: &Config, threads: usize) -> Result<Value, Failure> {
+    let liquid = config.liquid.as_ref().expect("called for a liquid");
+    let lsm = run_lsm(&config.experiment, liquid, threads).map_err(|e| Failure::Runtime(e.to_string()))?;
+    let e = &config.experiment;
+    let mut summary = json!({
+        "name": config.name,
+        "task": e.task.name(),
+        "mode": "one_step",
+        "seed": e.seed,
+        "train": e.train,
+        "test": e.test,
+        "washout": e.washout,
+        "liquid": {
+            "model": liquid.model.name,
+            "neurons": liquid.model.n_neurons(),
+            "dt_s": liquid.model.dt,
+            "sample_s": liquid.steps_per_sample() as f64 * liquid.model.dt,
+            "adapt_s": liquid.adapt_samples() as f64 * liquid.steps_per_sample() as f64 * liquid.model.dt,
+            "input_populations": liquid.input_populations.iter().map(|&p| &liquid.model.populations[p].name).collect::<Vec<_>>(),
+            "input_weight": liquid.input_weight,
+            "input_rate_hz": liquid.input_rate,
+            "input_connectivity": liquid.input_connectivity,
+            "readout_populations": liquid.readout_populations.iter().map(|&p| &liquid.model.populations[p].name).collect::<Vec<_>>(),
+            "taus_s": liquid.taus,
+            "features": lsm.features,
+            "simulated_s": lsm.simulated_s,
+        },
+        "readout": readout_json(&e.readout),
+    });
+    summary["rates"] = json!(lsm
+        .rates
+        .iter()
+        .map(|r| json!({
+            "population": r.name,
+            "target_hz": r.target,
+            "first_window_hz": r.curve.first(),
+            "mean_hz": r.mean(),
+            "fraction_within_10_percent": r.fraction_within_tolerance(),
+            "max_relative_error": r.max_relative_error(),
+            "window_s": RATE_WINDOW,
+            "curve_hz": r.curve,
+        }))
+        .collect::<Vec<_>>());
+    if !lsm.rates.is_empty() {
+        let curves: Vec<engram_io::RateCurve<'_>> =
+            lsm.rates.iter().map(|r| (r.name.as_str(), r.curve.as_slice(), r.target)).collect();
+        let title = format!("{}: population rates under the adaptive rule", config.name);
+        engram_io::plot_rates(&dir.join("rates.png"), &title, RATE_WINDOW, &curves).map_err(io)?;
+    }
+    write_outcome(dir, config, &lsm.outcome, summary)
 }
 
 fn headline(summary: &Value) -> String {
@@ -221,6 +282,15 @@ fn print_report(summary: &Value, dir: &Path) {
         if let Some(v) = summary[key].as_f64() {
             println!("  {key:<16} {v:.6}");
         }
+    }
+    for r in summary["rates"].as_array().into_iter().flatten() {
+        println!(
+            "  rate {:<11} {:.3} Hz (target {} Hz, {:.1} % of neurons within 10 %)",
+            r["population"].as_str().unwrap_or(""),
+            r["mean_hz"].as_f64().unwrap_or(f64::NAN),
+            r["target_hz"],
+            100.0 * r["fraction_within_10_percent"].as_f64().unwrap_or(f64::NAN)
+        );
     }
     if let Some(best) = summary["sweep"]["best"].as_object() {
         println!("  best point       {} = {}", summary["sweep"]["parameters"], best["values"]);

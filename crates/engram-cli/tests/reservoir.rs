@@ -212,3 +212,117 @@ fn lorenz_example_generates_in_closed_loop() {
     assert_eq!(m["cv_mse"].as_array().unwrap().len(), 3);
     assert!(out.join("prediction.png").exists());
 }
+
+/// The liquid of `lsm_adaptive_ei.toml` at a quarter of its size, with its homeostatic
+/// targets, run for `train` + 500 NARMA-10 steps after 10 s of adaptation.
+const LSM_REDUCED: [&str; 5] = [
+    "liquid.set=[\"populations.exc.n=100\", \"populations.inh.n=25\"]",
+    "liquid.adapt=\"10 s\"",
+    "task.train=2000",
+    "task.test=500",
+    "liquid.taus=[\"10 ms\", \"40 ms\", \"160 ms\"]",
+];
+
+#[test]
+fn lsm_adaptive_ei_example_reaches_its_target_rates_and_predicts_narma10() {
+    let (m, out, _dir) = run_example("lsm_adaptive_ei", &LSM_REDUCED);
+    // The liquid starts far above its targets (i_e alone drives it to 80-110 Hz);
+    // homeostasis must bring every neuron within 10 % of its population's target.
+    let rates = m["rates"].as_array().unwrap();
+    assert_eq!(rates.len(), 2, "{m}");
+    for r in rates {
+        let target = r["target_hz"].as_f64().unwrap();
+        assert!(r["first_window_hz"].as_f64().unwrap() > 2.0 * target, "a mistuned start: {r}");
+        assert_eq!(r["fraction_within_10_percent"].as_f64().unwrap(), 1.0, "{r}");
+    }
+    // The mean predictor scores 1; a linear readout of u(t)..u(t−11) about 0.41.
+    let nrmse = m["nrmse"].as_f64().unwrap();
+    assert!(nrmse < 0.9, "{m}");
+    assert!(out.join("rates.png").exists() && out.join("prediction.png").exists());
+}
+
+/// The base liquid configuration, with the example's model file copied beside it.
+fn run_liquid_with(from: &str, to: &str) -> (i32, String) {
+    let base = r#"[task]
+kind = "narma"
+train = 300
+test = 100
+washout = 50
+
+[liquid]
+model = "liquid.toml"
+adapt = "1 s"
+
+[liquid.input]
+populations = ["exc"]
+weight = "2 nS"
+
+[liquid.homeostasis]
+rates = { exc = "20 Hz" }
+eta = "0.02 nS"
+"#;
+    assert!(base.contains(from), "the base configuration contains {from:?}");
+    let dir = tempfile::tempdir().unwrap();
+    let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/reservoir/lsm_liquid.toml");
+    std::fs::copy(model, dir.path().join("liquid.toml")).unwrap();
+    std::fs::write(dir.path().join("r.toml"), base.replacen(from, to, 1)).unwrap();
+    let out = engram(&["reservoir", "r.toml", "-q", "--out", "out"], dir.path());
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    (out.status.code().unwrap_or(-1), stderr.lines().next().unwrap_or("").to_string())
+}
+
+#[test]
+fn the_base_liquid_configuration_runs() {
+    let (code, err) = run_liquid_with("adapt", "adapt");
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn liquid_input_into_an_unknown_population() {
+    assert_eq!(
+        run_liquid_with("populations = [\"exc\"]", "populations = [\"ecx\"]"),
+        (
+            2,
+            "error: r.toml:12:16: liquid.input.populations: no population \"ecx\" in model \"lsm_liquid\", expected one of exc, inh"
+                .to_string()
+        )
+    );
+}
+
+#[test]
+fn liquid_input_weight_of_the_wrong_dimension() {
+    assert_eq!(
+        run_liquid_with("weight = \"2 nS\"", "weight = \"2 ms\""),
+        (
+            2,
+            "error: r.toml:13:10: liquid.input.weight: expected a conductance such as \"0.6 nS\", found \"2 ms\" (a time)"
+                .to_string()
+        )
+    );
+}
+
+#[test]
+fn homeostatic_target_without_a_unit() {
+    assert_eq!(
+        run_liquid_with("exc = \"20 Hz\"", "exc = 20"),
+        (
+            2,
+            "error: r.toml:16:17: liquid.homeostasis.rates.exc: expected a frequency such as \"10 Hz\", found the bare number 20 without a unit"
+                .to_string()
+        )
+    );
+}
+
+#[test]
+fn a_liquid_and_a_reservoir_together_are_refused() {
+    let (code, err) = run_liquid_with("[liquid]\n", "[reservoir]\nunits = 10\n\n[liquid]\n");
+    assert_eq!(code, 2);
+    assert!(err.contains("reservoir: a [liquid] replaces the [reservoir] table"), "{err}");
+}
+
+#[test]
+fn a_bad_liquid_model_file_is_located_in_that_file() {
+    let (code, err) = run_liquid_with("adapt = \"1 s\"", "adapt = \"1 s\"\nset = [\"populations.exc.tau_m=3\"]");
+    assert_eq!(code, 2);
+    assert!(err.starts_with("error: liquid.toml:"), "{err}");
+}

@@ -33,7 +33,7 @@ pub use npz::{
 };
 pub use plot::{plot_raster, plot_state};
 pub use plot_analysis::{plot_components, plot_fraction_histograms, plot_histograms, plot_matrix, Component, Series};
-pub use plot_reservoir::{plot_curve, plot_heatmap, plot_prediction};
+pub use plot_reservoir::{plot_curve, plot_heatmap, plot_prediction, plot_rates, RateCurve};
 pub use plot_training::{plot_training, Curves};
 pub use read::{read_spikes_npz, SpikeArrays};
 pub use rundir::RunDir;

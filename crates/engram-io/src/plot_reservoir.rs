@@ -152,3 +152,45 @@ pub fn plot_heatmap(
     };
     draw().map_err(|e| plot_error(path, e))
 }
+
+/// One population's rate curve for [`plot_rates`]: its name, its mean rate per window
+/// (Hz) and its target rate (Hz).
+pub type RateCurve<'a> = (&'a str, &'a [f64], f64);
+
+/// Draws each population's mean rate per window of `window_s` seconds against time,
+/// with its target rate as a dashed line of the same colour, at `path`: how an adaptive
+/// rule brings a liquid's rates to their targets.
+pub fn plot_rates(path: &Path, title: &str, window_s: f64, curves: &[RateCurve<'_>]) -> Result<(), IoError> {
+    ensure_font(path)?;
+    let draw = || -> Result<(), Box<dyn std::error::Error>> {
+        let root = BitMapBackend::new(path, (1000, 500)).into_drawing_area();
+        root.fill(&WHITE)?;
+        let windows = curves.iter().map(|c| c.1.len()).max().unwrap_or(0).max(1);
+        let top = curves
+            .iter()
+            .flat_map(|c| c.1.iter().copied().chain([c.2]))
+            .filter(|v| v.is_finite())
+            .fold(1.0f64, f64::max);
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, (FONT, 22))
+            .margin(15)
+            .x_label_area_size(40)
+            .y_label_area_size(60)
+            .build_cartesian_2d(0f64..windows as f64 * window_s, 0f64..top * 1.05)?;
+        chart.configure_mesh().x_desc("time (s)").y_desc("mean rate (Hz)").draw()?;
+        for (k, (name, rates, target)) in curves.iter().enumerate() {
+            let colour = PALETTE[k % PALETTE.len()];
+            let pts = rates.iter().enumerate().map(|(i, v)| ((i as f64 + 0.5) * window_s, *v));
+            chart
+                .draw_series(LineSeries::new(pts, colour.stroke_width(2)))?
+                .label(format!("{name} (target {target} Hz)"))
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(2)));
+            let end = windows as f64 * window_s;
+            chart.draw_series(DashedLineSeries::new([(0.0, *target), (end, *target)], 8, 6, colour.stroke_width(1)))?;
+        }
+        chart.configure_series_labels().background_style(WHITE.mix(0.8)).border_style(BLACK).draw()?;
+        root.present()?;
+        Ok(())
+    };
+    draw().map_err(|e| plot_error(path, e))
+}

@@ -15,6 +15,7 @@ use pyo3::prelude::*;
 mod errors;
 mod model;
 mod recordings;
+mod reservoir;
 mod run;
 mod summary;
 mod units;
@@ -29,5 +30,7 @@ fn _engram(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(units::quantity, m)?)?;
     m.add_function(wrap_pyfunction!(recordings::rate_histogram, m)?)?;
     m.add_function(wrap_pyfunction!(model::models, m)?)?;
+    m.add_class::<reservoir::Esn>()?;
+    m.add_function(wrap_pyfunction!(reservoir::run_reservoir_config, m)?)?;
     Ok(())
 }

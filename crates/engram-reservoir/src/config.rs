@@ -11,11 +11,12 @@
 use std::path::Path;
 
 use engram_model::reader::{Entry, TableReader};
-use engram_model::{read_toml, ModelError};
+use engram_model::{read_toml, Dim, ModelError};
 
 use crate::esn::EsnParams;
 use crate::experiment::{Experiment, Mode, ReadoutSpec, Task};
 use crate::intrinsic::IpParams;
+use crate::liquid::{Homeostasis, LiquidParams};
 use crate::online::OnlineKind;
 use crate::sweep::{Sweep, SweepParam};
 use crate::tasks::MackeyGlass;
@@ -36,6 +37,9 @@ pub struct Config {
     pub experiment: Experiment,
     /// A hyper-parameter sweep, when the file has a `[sweep]` table.
     pub sweep: Option<Sweep>,
+    /// A spiking liquid in place of the echo-state network, when the file has a
+    /// `[liquid]` table.
+    pub liquid: Option<LiquidParams>,
 }
 
 /// Reads the configuration at `path` after applying `--set` overrides.
@@ -104,8 +108,43 @@ pub fn parse_config(file: &str, stem: &str, text: &str, overrides: &[String]) ->
             }
             None => None,
         };
+        let liquid = match root.get("liquid") {
+            Some(e) => {
+                let mut t = e.table("liquid", "a table")?;
+                let l = read_liquid(&mut t, file, seed)?;
+                t.finish()?;
+                Some(l)
+            }
+            None => None,
+        };
         let src = root.source();
         root.finish()?;
+        if liquid.is_some() {
+            if intrinsic.is_some() || esn != (EsnParams { seed, ..EsnParams::default() }) {
+                return Err(src.error(
+                    None,
+                    "reservoir",
+                    "a [liquid] replaces the [reservoir] table: give one of them",
+                ));
+            }
+            if sweep.is_some() {
+                return Err(src.error(None, "sweep", "sweeps vary echo-state parameters; a [liquid] has none"));
+            }
+            if matches!(readout, ReadoutSpec::Online(_)) {
+                return Err(src.error(
+                    None,
+                    "readout.kind",
+                    "a liquid is read out by ridge regression (kind = \"ridge\")",
+                ));
+            }
+            if mode == Mode::Generation {
+                return Err(src.error(
+                    None,
+                    "task.mode",
+                    "a liquid predicts one step ahead only (mode = \"one_step\")",
+                ));
+            }
+        }
         if matches!(task, Task::MemoryCapacity { .. } | Task::Narma { .. }) && mode == Mode::Generation {
             return Err(src.error(
                 None,
@@ -114,7 +153,7 @@ pub fn parse_config(file: &str, stem: &str, text: &str, overrides: &[String]) ->
             ));
         }
         let experiment = Experiment { task, mode, esn, readout, train, test, washout, seed, intrinsic };
-        Ok(Config { name, experiment, sweep })
+        Ok(Config { name, experiment, sweep, liquid })
     })
 }
 
@@ -306,4 +345,186 @@ fn read_sweep(t: &mut TableReader<'_>) -> Result<Sweep> {
         return Err(t.error(format!("expected one or two parameters to sweep, found {}", axes.len())));
     }
     Ok(Sweep { axes })
+}
+
+/// Reads the `[liquid]` table: the model file (relative to the configuration file
+/// `file`), its overrides, the time per task step, the adaptation, the input and the
+/// readout filters.
+fn read_liquid(t: &mut TableReader<'_>, file: &str, seed: u64) -> Result<LiquidParams> {
+    let model_entry = t.require("model", "the liquid's model file")?;
+    let rel = model_entry.as_str("liquid.model", "the path of an engram model file as a string")?;
+    let path = Path::new(file).parent().unwrap_or(Path::new("")).join(rel);
+    let overrides = match t.get("set") {
+        Some(e) => {
+            let mut v = Vec::new();
+            for (item, span) in e.array("liquid.set", "an array of \"KEY=VALUE\" model overrides")? {
+                let s = Entry { item: &item, span, src: t.src }.as_str("liquid.set", "a \"KEY=VALUE\" string")?;
+                v.push(s.to_string());
+            }
+            v
+        }
+        None => Vec::new(),
+    };
+    let model = engram_model::load_model(&path, &overrides, &engram_sim::Models)?;
+    let sample = match t.get("sample") {
+        Some(e) => positive(&e, "liquid.sample", Dim::TIME)?,
+        None => 10e-3,
+    };
+    let adapt = match t.get("adapt") {
+        Some(e) => {
+            let v = e.quantity("liquid.adapt", Dim::TIME)?;
+            if v < 0.0 {
+                return Err(e.error("liquid.adapt", format!("expected a duration ≥ 0, found {v} s")));
+            }
+            v
+        }
+        None => 0.0,
+    };
+    let population_list = |t: &mut TableReader<'_>, key: &'static str, default_all: bool| -> Result<Vec<usize>> {
+        let path = t.key_path(key);
+        let names: Vec<usize> = match t.get(key) {
+            Some(e) => {
+                let mut v = Vec::new();
+                for (item, span) in e.array(&path, "an array of population names")? {
+                    let entry = Entry { item: &item, span, src: t.src };
+                    let name = entry.as_str(&path, "a population name")?;
+                    let known: Vec<&str> = model.populations.iter().map(|p| p.name.as_str()).collect();
+                    let Some(i) = model.population_index(name) else {
+                        let err = entry.error(
+                            &path,
+                            format!(
+                                "no population \"{name}\" in {}, expected one of {}",
+                                path_name(&model),
+                                known.join(", ")
+                            ),
+                        );
+                        return Err(match engram_model::error::closest(name, known.iter().copied()) {
+                            Some(c) => err.with_help(format!("did you mean \"{c}\"?")),
+                            None => err,
+                        });
+                    };
+                    v.push(i);
+                }
+                v
+            }
+            None if default_all => {
+                (0..model.populations.len()).filter(|&p| model.populations[p].kind.accepts_input).collect()
+            }
+            None => Vec::new(),
+        };
+        if names.is_empty() {
+            return Err(t.error(format!("expected at least one population in {path}")));
+        }
+        Ok(names)
+    };
+    let readout_populations = population_list(t, "readout", true)?;
+    let taus = match t.get("taus") {
+        Some(e) => {
+            let mut v = Vec::new();
+            for (item, span) in e.array("liquid.taus", "an array of time constants")? {
+                v.push(positive(&Entry { item: &item, span, src: t.src }, "liquid.taus", Dim::TIME)?);
+            }
+            if v.is_empty() {
+                return Err(e.error("liquid.taus", "expected at least one time constant"));
+            }
+            v
+        }
+        None => vec![30e-3],
+    };
+    let input_entry =
+        t.require("input", "a [liquid.input] table: which populations the input drives, and how strongly")?;
+    let mut it = input_entry.table("liquid.input", "a table")?;
+    let input_populations = population_list(&mut it, "populations", true)?;
+    for &p in &input_populations {
+        if !model.populations[p].kind.accepts_input {
+            return Err(it.error(format!(
+                "population \"{}\" ({}) receives no input",
+                model.populations[p].name, model.populations[p].kind.name
+            )));
+        }
+    }
+    let weight_entry = it.require("weight", "the input weight, such as \"1 nS\" or \"100 pA\"")?;
+    let dims =
+        (model.populations[input_populations[0]].kind.weight_dims)(&model.populations[input_populations[0]].params);
+    let (input_weight, input_weight_dim) = weight_entry.quantity_of("liquid.input.weight", dims)?;
+    for &p in &input_populations[1..] {
+        let pop = &model.populations[p];
+        if !(pop.kind.weight_dims)(&pop.params).contains(&input_weight_dim) {
+            return Err(weight_entry.error(
+                "liquid.input.weight",
+                format!("population \"{}\" does not take weights of this dimension", pop.name),
+            ));
+        }
+    }
+    let input_rate = match it.get("rate") {
+        Some(e) => positive(&e, "liquid.input.rate", Dim::FREQUENCY)?,
+        None => 1000.0,
+    };
+    let input_connectivity = number_in(&mut it, "connectivity", 1.0, 0.0, 1.0, true)?;
+    it.finish()?;
+    let homeostasis = match t.get("homeostasis") {
+        Some(e) => {
+            let mut ht = e.table("liquid.homeostasis", "a table with `rates` and `eta`")?;
+            let eta_entry = ht.require("eta", "the homeostatic learning rate, in the input weight's unit")?;
+            let eta = eta_entry.quantity("liquid.homeostasis.eta", input_weight_dim)?;
+            if eta <= 0.0 {
+                return Err(eta_entry.error("liquid.homeostasis.eta", format!("expected a positive rate, found {eta}")));
+            }
+            let rates_entry =
+                ht.require("rates", "a table of target rates by population, such as { exc = \"20 Hz\" }")?;
+            let rt = rates_entry.table("liquid.homeostasis.rates", "a table of target rates by population")?;
+            let mut targets = vec![None; model.populations.len()];
+            let istdp = crate::liquid::istdp_targets(&model);
+            for (name, entry, _) in rt.entries() {
+                let key = format!("liquid.homeostasis.rates.{name}");
+                let Some(p) = model.population_index(&name) else {
+                    let known: Vec<&str> = model.populations.iter().map(|p| p.name.as_str()).collect();
+                    return Err(
+                        entry.error(&key, format!("no population \"{name}\", expected one of {}", known.join(", ")))
+                    );
+                };
+                let rate = positive(&entry, &key, Dim::FREQUENCY)?;
+                if istdp[p].is_some() {
+                    return Err(entry.error(
+                        &key,
+                        format!("population \"{name}\" already has a target rate from its istdp_vogels synapses; give one rule"),
+                    ));
+                }
+                targets[p] = Some(rate);
+            }
+            // Every key of `rates` was read above (an unknown one is already an error),
+            // so the table needs no check for unknown keys.
+            drop(rt);
+            ht.finish()?;
+            Some(Homeostasis { targets, eta })
+        }
+        None => None,
+    };
+    Ok(LiquidParams {
+        model,
+        sample,
+        adapt,
+        input_populations,
+        input_weight,
+        input_weight_dim,
+        input_rate,
+        input_connectivity,
+        readout_populations,
+        taus,
+        homeostasis,
+        seed,
+    })
+}
+
+fn path_name(model: &engram_model::Model) -> String {
+    format!("model \"{}\"", model.name)
+}
+
+/// A positive quantity of dimension `dim`.
+fn positive(e: &Entry<'_>, key: &str, dim: Dim) -> Result<f64> {
+    let v = e.quantity(key, dim)?;
+    if v <= 0.0 {
+        return Err(e.error(key, format!("expected a positive {}, found {v}", dim.describe())));
+    }
+    Ok(v)
 }

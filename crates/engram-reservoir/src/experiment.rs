@@ -266,26 +266,7 @@ pub fn run_on(exp: &Experiment, mut esn: Esn, fit_start: Instant) -> Outcome {
     };
     let run_s = run_start.elapsed().as_secs_f64();
 
-    let mut metrics = BTreeMap::new();
-    let mut per_delay = Vec::new();
-    match exp.task {
-        Task::MemoryCapacity { max_delay } => {
-            for d in 0..max_delay {
-                let col = |v: &[f64]| v.iter().skip(d).step_by(max_delay).copied().collect::<Vec<_>>();
-                per_delay.push(squared_correlation(&col(&truth), &col(&prediction)));
-            }
-            metrics.insert("memory_capacity", per_delay.iter().sum());
-        }
-        _ => {
-            metrics.insert("nrmse", nrmse(&truth, &prediction));
-            metrics.insert("nrmse_range", nrmse_range(&truth, &prediction));
-            metrics.insert("r2", r_squared(&truth, &prediction));
-            if exp.mode == Mode::Generation {
-                let v = valid_prediction_steps(&truth, &prediction, dout, VALID_TIME_THRESHOLD);
-                metrics.insert("valid_steps", v as f64);
-            }
-        }
-    }
+    let (metrics, per_delay) = score(&exp.task, exp.mode, &truth, &prediction, dout);
     Outcome {
         metrics,
         fit_s,
@@ -301,6 +282,38 @@ pub fn run_on(exp: &Experiment, mut esn: Esn, fit_start: Instant) -> Outcome {
         cv_scores,
         raw_radius: esn.raw_radius,
     }
+}
+
+/// The scores of a test prediction: memory capacity (and its per-delay terms) for the
+/// memory task, else NRMSE, NRMSE by range, R² and, in generation, the valid steps.
+pub(crate) fn score(
+    task: &Task,
+    mode: Mode,
+    truth: &[f64],
+    prediction: &[f64],
+    dout: usize,
+) -> (BTreeMap<&'static str, f64>, Vec<f64>) {
+    let mut metrics = BTreeMap::new();
+    let mut per_delay = Vec::new();
+    match *task {
+        Task::MemoryCapacity { max_delay } => {
+            for d in 0..max_delay {
+                let col = |v: &[f64]| v.iter().skip(d).step_by(max_delay).copied().collect::<Vec<_>>();
+                per_delay.push(squared_correlation(&col(truth), &col(prediction)));
+            }
+            metrics.insert("memory_capacity", per_delay.iter().sum());
+        }
+        _ => {
+            metrics.insert("nrmse", nrmse(truth, prediction));
+            metrics.insert("nrmse_range", nrmse_range(truth, prediction));
+            metrics.insert("r2", r_squared(truth, prediction));
+            if mode == Mode::Generation {
+                let v = valid_prediction_steps(truth, prediction, dout, VALID_TIME_THRESHOLD);
+                metrics.insert("valid_steps", v as f64);
+            }
+        }
+    }
+    (metrics, per_delay)
 }
 
 /// Steps `lo..hi` of the fed-back series, or nothing without feedback.

@@ -4,6 +4,9 @@
 //! * [`esn`]: the leaky tanh reservoir with a sparse recurrent matrix ([`sparse`]) whose
 //!   spectral radius is set exactly by restarted Arnoldi iteration ([`spectral`]).
 //! * [`intrinsic`]: intrinsic plasticity of gains and biases (Schrauwen et al. 2008).
+//! * [`liquid`]: the liquid-state machine, an engram spiking network as the reservoir,
+//!   read out by exponentially filtered spike trains; [`lsm`] runs a task on it and
+//!   reports the firing rates an adaptive E/I rule reached.
 //! * [`ridge`]: the closed-form ridge readout (faer's Cholesky), with the regularisation
 //!   chosen by k-fold cross-validation.
 //! * [`online`]: RLS and FORCE readouts for closed-loop generation.
@@ -18,6 +21,8 @@ pub mod config;
 pub mod esn;
 pub mod experiment;
 pub mod intrinsic;
+pub mod liquid;
+pub mod lsm;
 pub mod metrics;
 pub mod online;
 pub mod ridge;
@@ -31,6 +36,8 @@ pub use config::{load_config, parse_config, Config};
 pub use esn::{Esn, EsnParams};
 pub use experiment::{Experiment, Mode, Outcome, ReadoutSpec, Task};
 pub use intrinsic::{train_intrinsic, IpParams};
+pub use liquid::{Liquid, LiquidParams};
+pub use lsm::{run_lsm, LsmOutcome, PopulationRates};
 pub use online::{OnlineKind, OnlineReadout};
 pub use ridge::{cross_validate, CrossValidation, Moments, Ridge};
 pub use sparse::Csr;

@@ -137,6 +137,9 @@ struct Shard {
     /// (step, local index) of this epoch's spikes.
     spikes: Vec<(u64, u32)>,
     scratch: Vec<u32>,
+    /// `receptors × n` values added to the input of every step (empty: none), set by
+    /// [`Network::set_held_input`].
+    held: Vec<f32>,
 }
 
 /// Where one state monitor's neurons live in a worker.
@@ -289,6 +292,7 @@ impl Network {
                             poisson,
                             spikes: Vec::new(),
                             scratch: Vec::new(),
+                            held: Vec::new(),
                         }
                     })
                     .collect(),
@@ -464,6 +468,28 @@ impl Network {
     /// The synapse counts of the structural projections over the run, in model order.
     pub fn synapse_counts(&self) -> Vec<&SynapseCountLog> {
         self.projections.iter().filter_map(|p| p.structural.as_ref().map(|s| &s.log)).collect()
+    }
+
+    /// Sets an input that population `pop` receives at every step from now on, until
+    /// set again: `values` holds one block of the population's size per receptor (in
+    /// the order of the model's receptors), in the model's input unit (weights already
+    /// multiplied by the model's `weight_scale`), as if that sum of weights arrived at
+    /// each step. An empty `values` removes it. This is how a reservoir drives a spiking
+    /// liquid with an analogue signal, a different amount for each neuron.
+    pub fn set_held_input(&mut self, pop: usize, values: &[f32]) {
+        let info = &self.pops[pop];
+        assert!(values.is_empty() || values.len() == info.n_receptors * info.size, "one value per receptor and neuron");
+        for (w, worker) in self.workers.iter_mut().enumerate() {
+            let (lo, hi) = (info.bounds[w], info.bounds[w + 1]);
+            let shard = &mut worker.shards[pop];
+            shard.held.clear();
+            if values.is_empty() {
+                continue;
+            }
+            for r in 0..info.n_receptors {
+                shard.held.extend_from_slice(&values[r * info.size + lo..r * info.size + hi]);
+            }
+        }
     }
 
     /// Runs `steps` steps. `progress(done, total)` is called after every epoch; the
@@ -1005,6 +1031,9 @@ impl Worker {
                 let input = &mut shard.ring[slot * block..(slot + 1) * block];
                 for pin in &mut shard.poisson {
                     pin.add(step, &mut input[pin.receptor * shard.n..(pin.receptor + 1) * shard.n]);
+                }
+                for (x, h) in input.iter_mut().zip(&shard.held) {
+                    *x += h;
                 }
                 let i_ext = pops[p].current_at(step);
                 shard.scratch.clear();

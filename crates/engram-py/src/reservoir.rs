@@ -1,0 +1,316 @@
+//! Reservoir computing from Python: `engram._engram.Esn`, an echo-state network with a
+//! ridge readout that fits and runs on NumPy arrays as reservoirpy's `Reservoir >>
+//! Ridge` does, and `run_reservoir_config`, which runs an `engram reservoir`
+//! configuration file and returns its scores and series.
+//!
+//! Arrays are time-major, `(timesteps, features)`, as in reservoirpy. The network is
+//! built on the first `fit` (or `run`/`states`), when the number of input features is
+//! known; its state carries over from one call to the next, so `fit` on the training
+//! series followed by `run` on the test series continues from the last training state.
+//! The work runs with the GIL released.
+
+// A configuration error carries the source text it quotes; it is made once per failed read.
+#![allow(clippy::result_large_err)]
+
+use std::path::PathBuf;
+
+use engram_reservoir::experiment::{run as run_experiment, Outcome};
+use engram_reservoir::{load_config, run_lsm, EsnParams, Ridge};
+use faer::MatRef;
+use ndarray::Array2;
+use numpy::{PyArray1, PyArray2, PyReadonlyArray2};
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+use crate::errors::{bad_argument, model_error};
+
+/// An echo-state network (leaky tanh reservoir, spectral radius set exactly) with a
+/// ridge readout. See `docs/reservoir.md` for the model and `docs/python.md` for use.
+#[pyclass(module = "engram._engram")]
+pub struct Esn {
+    params: EsnParams,
+    ridge: f64,
+    esn: Option<engram_reservoir::Esn>,
+    readout: Option<Ridge>,
+}
+
+impl Esn {
+    /// The reservoir, built for `inputs` features on first use.
+    fn reservoir(&mut self, inputs: usize, what: &str) -> PyResult<&mut engram_reservoir::Esn> {
+        if let Some(esn) = &self.esn {
+            let expected = esn.w_in.cols;
+            if expected != inputs {
+                return Err(bad_argument(
+                    what,
+                    format!("has {inputs} features per step, but this network was built for {expected}"),
+                ));
+            }
+        }
+        Ok(self.esn.get_or_insert_with(|| engram_reservoir::Esn::new(&self.params, inputs, 0)))
+    }
+
+    /// Runs the reservoir over `x` with the GIL released; states `N` per step.
+    fn drive(&mut self, py: Python<'_>, x: &[f64], inputs: usize, what: &str) -> PyResult<Vec<f64>> {
+        let esn = self.reservoir(inputs, what)?;
+        Ok(py.detach(|| esn.run(x, inputs, None)))
+    }
+}
+
+/// A `(timesteps, features)` array as row-major values, or a clear error.
+fn time_major(name: &str, a: &PyReadonlyArray2<'_, f64>) -> PyResult<(Vec<f64>, usize, usize)> {
+    let (t, f) = a.as_array().dim();
+    if t == 0 || f == 0 {
+        return Err(bad_argument(name, format!("expected shape (timesteps, features) with both > 0, got ({t}, {f})")));
+    }
+    let values: Vec<f64> = a.as_array().iter().copied().collect();
+    if values.iter().any(|v| !v.is_finite()) {
+        return Err(bad_argument(name, "contains NaN or infinite values"));
+    }
+    Ok((values, t, f))
+}
+
+/// A row-major `t × n` array for Python.
+fn array2<'py>(py: Python<'py>, values: Vec<f64>, t: usize, n: usize) -> Bound<'py, PyArray2<f64>> {
+    PyArray2::from_owned_array(py, Array2::from_shape_vec((t, n), values).expect("t · n values"))
+}
+
+#[pymethods]
+impl Esn {
+    #[new]
+    #[pyo3(signature = (
+        units, spectral_radius = 0.9, leak_rate = 1.0, input_scaling = 1.0, input_connectivity = 0.1,
+        connectivity = 0.1, bias_scaling = 0.0, ridge = 1e-6, seed = 1
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        units: usize,
+        spectral_radius: f64,
+        leak_rate: f64,
+        input_scaling: f64,
+        input_connectivity: f64,
+        connectivity: f64,
+        bias_scaling: f64,
+        ridge: f64,
+        seed: u64,
+    ) -> PyResult<Esn> {
+        let check = |name: &str, v: f64, ok: bool, expected: &str| {
+            if ok && v.is_finite() {
+                Ok(())
+            } else {
+                Err(bad_argument(name, format!("expected {expected}, got {v}")))
+            }
+        };
+        if units == 0 {
+            return Err(bad_argument("units", "expected at least 1 unit, got 0"));
+        }
+        check("spectral_radius", spectral_radius, spectral_radius >= 0.0, "a number ≥ 0")?;
+        check("leak_rate", leak_rate, leak_rate > 0.0 && leak_rate <= 1.0, "a number > 0 and ≤ 1")?;
+        check("input_scaling", input_scaling, input_scaling >= 0.0, "a number ≥ 0")?;
+        check(
+            "input_connectivity",
+            input_connectivity,
+            input_connectivity > 0.0 && input_connectivity <= 1.0,
+            "a number > 0 and ≤ 1",
+        )?;
+        check("connectivity", connectivity, connectivity > 0.0 && connectivity <= 1.0, "a number > 0 and ≤ 1")?;
+        check("bias_scaling", bias_scaling, bias_scaling >= 0.0, "a number ≥ 0")?;
+        check("ridge", ridge, ridge >= 0.0, "a number ≥ 0")?;
+        let params = EsnParams {
+            units,
+            spectral_radius,
+            leak_rate,
+            input_scaling,
+            input_connectivity,
+            connectivity,
+            bias_scaling,
+            feedback_scaling: 0.0,
+            seed,
+        };
+        Ok(Esn { params, ridge, esn: None, readout: None })
+    }
+
+    /// Drives the reservoir over ``x`` (timesteps × features) from its current state,
+    /// discards the first ``warmup`` states, and fits the ridge readout from the others
+    /// to ``y`` (timesteps × outputs).
+    #[pyo3(signature = (x, y, warmup = 0))]
+    fn fit(
+        &mut self,
+        py: Python<'_>,
+        x: PyReadonlyArray2<'_, f64>,
+        y: PyReadonlyArray2<'_, f64>,
+        warmup: usize,
+    ) -> PyResult<()> {
+        let (xs, t, inputs) = time_major("X", &x)?;
+        let (ys, ty, outputs) = time_major("Y", &y)?;
+        if ty != t {
+            return Err(bad_argument("Y", format!("has {ty} timesteps, but X has {t}")));
+        }
+        if warmup >= t {
+            return Err(bad_argument(
+                "warmup",
+                format!("expected fewer warm-up steps than timesteps ({t}), got {warmup}"),
+            ));
+        }
+        let states = self.drive(py, &xs, inputs, "X")?;
+        let n = self.params.units;
+        let kept = t - warmup;
+        let ridge = self.ridge;
+        let readout = py.detach(|| {
+            let s = MatRef::from_column_major_slice(&states[warmup * n..], n, kept);
+            let y = MatRef::from_row_major_slice(&ys[warmup * outputs..], kept, outputs);
+            Ridge::fit(s, y, ridge)
+        });
+        self.readout = Some(readout);
+        Ok(())
+    }
+
+    /// Drives the reservoir over ``x`` from its current state and returns the readout's
+    /// predictions, timesteps × outputs.
+    fn run<'py>(&mut self, py: Python<'py>, x: PyReadonlyArray2<'_, f64>) -> PyResult<Bound<'py, PyArray2<f64>>> {
+        if self.readout.is_none() {
+            return Err(PyRuntimeError::new_err("run() needs a fitted readout: call fit(x, y) first"));
+        }
+        let (xs, t, inputs) = time_major("X", &x)?;
+        let states = self.drive(py, &xs, inputs, "X")?;
+        let n = self.params.units;
+        let readout = self.readout.as_ref().expect("checked above");
+        let outputs = readout.weights.ncols();
+        let p = py.detach(|| readout.predict(MatRef::from_column_major_slice(&states, n, t)));
+        let values = (0..t).flat_map(|i| (0..outputs).map(move |j| (i, j))).map(|(i, j)| p[(i, j)]).collect();
+        Ok(array2(py, values, t, outputs))
+    }
+
+    /// Drives the reservoir over ``x`` and returns its states, timesteps × units.
+    fn states<'py>(&mut self, py: Python<'py>, x: PyReadonlyArray2<'_, f64>) -> PyResult<Bound<'py, PyArray2<f64>>> {
+        let (xs, t, inputs) = time_major("X", &x)?;
+        let states = self.drive(py, &xs, inputs, "X")?;
+        Ok(array2(py, states, t, self.params.units))
+    }
+
+    /// Sets the reservoir's state back to zero (the weights and readout stay).
+    fn reset(&mut self) {
+        if let Some(esn) = &mut self.esn {
+            esn.reset();
+        }
+    }
+
+    /// Number of reservoir units.
+    #[getter]
+    fn units(&self) -> usize {
+        self.params.units
+    }
+
+    /// Whether the readout has been fitted.
+    #[getter]
+    fn fitted(&self) -> bool {
+        self.readout.is_some()
+    }
+
+    /// The current state of the reservoir (zeros before the first use).
+    #[getter]
+    fn state<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
+        match &self.esn {
+            Some(esn) => PyArray1::from_slice(py, &esn.state),
+            None => PyArray1::from_vec(py, vec![0.0; self.params.units]),
+        }
+    }
+
+    /// The readout's weights (units × outputs) and intercept (outputs), or None before
+    /// ``fit``.
+    #[getter]
+    #[allow(clippy::type_complexity)]
+    fn readout<'py>(&self, py: Python<'py>) -> Option<(Bound<'py, PyArray2<f64>>, Bound<'py, PyArray1<f64>>)> {
+        self.readout.as_ref().map(|r| {
+            let (n, k) = (r.weights.nrows(), r.weights.ncols());
+            let w = (0..n).flat_map(|i| (0..k).map(move |j| (i, j))).map(|(i, j)| r.weights[(i, j)]).collect();
+            (array2(py, w, n, k), PyArray1::from_slice(py, &r.intercept))
+        })
+    }
+
+    fn __repr__(&self) -> String {
+        let p = &self.params;
+        format!(
+            "Esn(units={}, spectral_radius={}, leak_rate={}, input_scaling={}, ridge={}, seed={}{})",
+            p.units,
+            p.spectral_radius,
+            p.leak_rate,
+            p.input_scaling,
+            self.ridge,
+            p.seed,
+            if self.readout.is_some() { ", fitted" } else { "" }
+        )
+    }
+}
+
+/// Runs the `engram reservoir` configuration at `path` (after `set` overrides) on
+/// `threads` threads and returns a dict: the scores (`nrmse`, `r2`, … or
+/// `memory_capacity`), `fit_s`, `run_s`, `ridge`, and the arrays `input`, `target`,
+/// `truth`, `prediction` (timesteps × dim); for a liquid also `rates`. A sweep is
+/// refused: run it with the command line.
+#[pyfunction]
+#[pyo3(signature = (path, set = None, threads = None))]
+pub fn run_reservoir_config<'py>(
+    py: Python<'py>,
+    path: PathBuf,
+    set: Option<Vec<String>>,
+    threads: Option<usize>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let config = load_config(&path, &set.unwrap_or_default()).map_err(|e| model_error(py, e))?;
+    if config.sweep.is_some() {
+        return Err(PyValueError::new_err(format!(
+            "{}: a [sweep] runs from the command line (engram reservoir), not from run_config",
+            path.display()
+        )));
+    }
+    let threads = match threads {
+        Some(0) => return Err(bad_argument("threads", "expected at least 1 thread, got 0")),
+        Some(t) => t,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| PyRuntimeError::new_err(format!("cannot start {threads} threads: {e}")))?;
+    let (outcome, rates): (Outcome, Vec<engram_reservoir::PopulationRates>) = py
+        .detach(|| {
+            pool.install(|| match &config.liquid {
+                Some(liquid) => run_lsm(&config.experiment, liquid, threads).map(|l| (l.outcome, l.rates)),
+                None => Ok((run_experiment(&config.experiment), Vec::new())),
+            })
+        })
+        .map_err(crate::errors::runtime_error)?;
+    let d = PyDict::new(py);
+    d.set_item("name", &config.name)?;
+    d.set_item("task", config.experiment.task.name())?;
+    for (k, v) in &outcome.metrics {
+        d.set_item(*k, v)?;
+    }
+    d.set_item("fit_s", outcome.fit_s)?;
+    d.set_item("run_s", outcome.run_s)?;
+    d.set_item("ridge", outcome.ridge)?;
+    let (din, dout) = (outcome.input_dim, outcome.dim);
+    let steps = |v: &[f64], dim: usize| v.len() / dim;
+    d.set_item("input", array2(py, outcome.input.clone(), steps(&outcome.input, din), din))?;
+    if outcome.per_delay.is_empty() {
+        d.set_item("target", array2(py, outcome.target.clone(), steps(&outcome.target, dout), dout))?;
+    } else {
+        d.set_item("memory_per_delay", PyArray1::from_slice(py, &outcome.per_delay))?;
+    }
+    d.set_item("truth", array2(py, outcome.truth.clone(), steps(&outcome.truth, dout), dout))?;
+    d.set_item("prediction", array2(py, outcome.prediction.clone(), steps(&outcome.prediction, dout), dout))?;
+    if !rates.is_empty() {
+        let r = PyDict::new(py);
+        for p in &rates {
+            let e = PyDict::new(py);
+            e.set_item("target_hz", p.target)?;
+            e.set_item("mean_hz", p.mean())?;
+            e.set_item("fraction_within_10_percent", p.fraction_within_tolerance())?;
+            e.set_item("neuron_rates_hz", PyArray1::from_slice(py, &p.neuron_rates))?;
+            e.set_item("curve_hz", PyArray1::from_slice(py, &p.curve))?;
+            r.set_item(&p.name, e)?;
+        }
+        d.set_item("rates", r)?;
+    }
+    Ok(d)
+}

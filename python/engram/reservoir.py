@@ -1,0 +1,140 @@
+"""Reservoir computing: echo-state networks on NumPy arrays, and ``engram reservoir``
+configuration files.
+
+The workflow of reservoirpy's ``Reservoir >> Ridge``::
+
+    from engram.reservoir import ESN
+    esn = ESN(units=100, spectral_radius=1.25, leak_rate=0.3, ridge=1e-5, seed=1)
+    esn.fit(X_train, Y_train, warmup=100)
+    Y_pred = esn.run(X_test)
+
+Arrays are time-major, ``(timesteps, features)``; a 1-D array is one feature. The
+reservoir is built on first use, when the number of input features is known, and its
+state carries over between calls: ``run`` after ``fit`` continues from the last
+training state. The model and its parameters are those of ``engram reservoir``
+(``docs/reservoir.md``); :func:`run_config` runs one of its configuration files,
+echo-state network or spiking liquid.
+"""
+
+from __future__ import annotations
+
+from os import PathLike
+from typing import Any, Dict, Iterable, Optional, Tuple, Union
+
+import numpy as np
+
+from ._engram import Esn as _Esn
+from ._engram import run_reservoir_config as _run_reservoir_config
+
+__all__ = ["ESN", "run_config"]
+
+
+def _series(name: str, a: Any) -> np.ndarray:
+    """``a`` as a C-contiguous float64 ``(timesteps, features)`` array."""
+    arr = np.asarray(a, dtype=np.float64)
+    if arr.ndim == 1:
+        arr = arr[:, None]
+    elif arr.ndim != 2:
+        raise ValueError(f"{name}: expected an array of shape (timesteps, features) or (timesteps,), got shape {arr.shape}")
+    return np.ascontiguousarray(arr)
+
+
+class ESN:
+    """An echo-state network: a leaky tanh reservoir whose sparse recurrent matrix has
+    exactly the given spectral radius, and a ridge readout with an unpenalised
+    intercept (as reservoirpy's ``Ridge``).
+
+    ``units``: reservoir size; ``spectral_radius``: of the recurrent matrix;
+    ``leak_rate``: in (0, 1]; ``input_scaling``: the input weights are ±this;
+    ``input_connectivity``, ``connectivity``: fraction of units each input reaches and
+    each unit receives from; ``bias_scaling``: bias uniform in ±this; ``ridge``: the
+    readout's regularisation; ``seed``: every random stream of the reservoir (the same
+    seed gives the reservoir ``engram reservoir`` builds with that seed).
+    """
+
+    def __init__(
+        self,
+        units: int,
+        spectral_radius: float = 0.9,
+        leak_rate: float = 1.0,
+        input_scaling: float = 1.0,
+        input_connectivity: float = 0.1,
+        connectivity: float = 0.1,
+        bias_scaling: float = 0.0,
+        ridge: float = 1e-6,
+        seed: int = 1,
+    ) -> None:
+        self._esn = _Esn(
+            units,
+            spectral_radius=spectral_radius,
+            leak_rate=leak_rate,
+            input_scaling=input_scaling,
+            input_connectivity=input_connectivity,
+            connectivity=connectivity,
+            bias_scaling=bias_scaling,
+            ridge=ridge,
+            seed=seed,
+        )
+
+    def fit(self, X: Any, Y: Any, warmup: int = 0) -> "ESN":
+        """Drives the reservoir over ``X`` from its current state, drops the first
+        ``warmup`` states and fits the readout from the others to ``Y``; returns self."""
+        self._esn.fit(_series("X", X), _series("Y", Y), warmup)
+        return self
+
+    def run(self, X: Any) -> np.ndarray:
+        """Drives the reservoir over ``X`` and returns the predictions, (timesteps, outputs)."""
+        return self._esn.run(_series("X", X))
+
+    def states(self, X: Any) -> np.ndarray:
+        """Drives the reservoir over ``X`` and returns its states, (timesteps, units)."""
+        return self._esn.states(_series("X", X))
+
+    def reset(self) -> "ESN":
+        """Sets the reservoir's state back to zero; returns self."""
+        self._esn.reset()
+        return self
+
+    @property
+    def units(self) -> int:
+        """Number of reservoir units."""
+        return self._esn.units
+
+    @property
+    def fitted(self) -> bool:
+        """Whether the readout has been fitted."""
+        return self._esn.fitted
+
+    @property
+    def state(self) -> np.ndarray:
+        """The reservoir's current state, (units,)."""
+        return self._esn.state
+
+    @property
+    def readout(self) -> Optional[Tuple[np.ndarray, np.ndarray]]:
+        """The readout's weights (units, outputs) and intercept (outputs,), or None before fit."""
+        return self._esn.readout
+
+    def __repr__(self) -> str:
+        return repr(self._esn).replace("Esn(", "ESN(", 1)
+
+
+def run_config(
+    path: Union[str, PathLike],
+    set: Optional[Iterable[str]] = None,
+    seed: Optional[int] = None,
+    threads: Optional[int] = None,
+) -> Dict[str, Any]:
+    """Runs an ``engram reservoir`` configuration file, as the command line does
+    without writing a run directory, and returns a dict: the scores (``nrmse``,
+    ``nrmse_range``, ``r2``, ``valid_steps`` or ``memory_capacity``), ``fit_s``,
+    ``run_s``, ``ridge``, the arrays ``input``, ``target``, ``truth`` and
+    ``prediction`` (timesteps × dim), and for a spiking liquid ``rates`` (per
+    population: ``target_hz``, ``mean_hz``, ``fraction_within_10_percent``,
+    ``neuron_rates_hz``, ``curve_hz``). ``set`` holds ``KEY=VALUE`` overrides as
+    ``--set``; ``seed`` overrides ``seed``; ``threads`` defaults to every core. A bad
+    file raises :class:`engram.ModelError` with its place."""
+    overrides = list(set or [])
+    if seed is not None:
+        overrides.append(f"seed={int(seed)}")
+    return _run_reservoir_config(str(path), overrides, threads)

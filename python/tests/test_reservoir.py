@@ -1,0 +1,118 @@
+"""engram.reservoir: an echo-state network fitted and run on NumPy arrays gives what
+``engram reservoir`` gives for the same configuration and seed; shapes; errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import numpy as np
+import pytest
+
+import engram
+from engram.reservoir import ESN, run_config
+
+from conftest import ROOT
+
+ENGRAM = ROOT / "target" / "release" / "engram"
+MACKEY_GLASS = ROOT / "examples" / "reservoir" / "mackey_glass.toml"
+# examples/reservoir/mackey_glass.toml's reservoir and readout.
+MG_SETTINGS = dict(units=100, spectral_radius=1.25, leak_rate=0.3, input_scaling=1.0, input_connectivity=0.1,
+                   connectivity=0.1, ridge=1e-5, seed=1)
+TRAIN, WASHOUT = 1599, 100
+
+
+def nrmse(truth: np.ndarray, pred: np.ndarray) -> float:
+    return float(np.sqrt(np.mean((truth - pred) ** 2)) / np.std(truth))
+
+
+@pytest.fixture(scope="module")
+def mg_config():
+    return run_config(MACKEY_GLASS, threads=2)
+
+
+def test_run_config_matches_the_cli(tmp_path, mg_config):
+    if not ENGRAM.exists():
+        pytest.skip("the engram binary is not built (cargo build --release)")
+    done = subprocess.run([str(ENGRAM), "reservoir", str(MACKEY_GLASS), "-q", "-j", "2", "--out", "out"],
+                          cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    metrics = json.loads((tmp_path / "out" / "metrics.json").read_text())
+    series = json.loads((tmp_path / "out" / "series.json").read_text())
+    assert abs(mg_config["nrmse"] - metrics["nrmse"]) < 1e-9
+    assert np.allclose(mg_config["prediction"][:, 0], series["prediction"], rtol=0, atol=1e-9)
+    # reservoirpy 0.4.2 reaches 0.008-0.010 with these settings (bench/RESULTS.md).
+    assert mg_config["nrmse"] < 0.02
+
+
+def test_esn_fit_and_run_reproduce_the_configuration(mg_config):
+    x, y = mg_config["input"], mg_config["target"]
+    esn = ESN(**MG_SETTINGS)
+    assert esn.fit(x[:TRAIN], y[:TRAIN], warmup=WASHOUT) is esn
+    pred = esn.run(x[TRAIN:])
+    assert pred.shape == (len(x) - TRAIN, 1)
+    assert abs(nrmse(y[TRAIN:], pred) - mg_config["nrmse"]) < 1e-9
+
+
+def test_one_dimensional_series_are_one_feature(mg_config):
+    x, y = mg_config["input"][:, 0], mg_config["target"][:, 0]
+    a = ESN(**MG_SETTINGS).fit(x[:TRAIN], y[:TRAIN], warmup=WASHOUT).run(x[TRAIN:])
+    b = ESN(**MG_SETTINGS).fit(x[:TRAIN, None], y[:TRAIN, None], warmup=WASHOUT).run(x[TRAIN:, None])
+    assert np.array_equal(a, b)
+
+
+def test_states_and_readout_shapes_and_the_state_carries_over():
+    rng = np.random.default_rng(0)
+    x, y = rng.uniform(-1, 1, (300, 2)), rng.uniform(-1, 1, (300, 3))
+    esn = ESN(units=40, seed=2)
+    states = esn.states(x)
+    assert states.shape == (300, 40)
+    assert np.array_equal(esn.state, states[-1])
+    assert np.all(np.abs(states) < 1.0), "tanh units"
+    esn.reset()
+    assert np.array_equal(esn.states(x), states), "reset restarts from zero"
+    esn.reset().fit(x, y, warmup=10)
+    w, c = esn.readout
+    assert w.shape == (40, 3) and c.shape == (3,)
+    # The readout is the linear map of the states: run() = states @ W + c.
+    s = esn.states(x[:5])
+    esn2 = ESN(units=40, seed=2)
+    esn2.fit(x, y, warmup=10)
+    assert np.allclose(esn2.run(x[:5]), s @ w + c, rtol=0, atol=1e-12)
+
+
+def test_wrong_shapes_get_clear_errors():
+    esn = ESN(units=20)
+    with pytest.raises(RuntimeError, match=r"run\(\) needs a fitted readout: call fit\(x, y\) first"):
+        esn.run(np.zeros((10, 1)))
+    with pytest.raises(ValueError, match=r"^Y: has 9 timesteps, but X has 10$"):
+        esn.fit(np.zeros((10, 1)), np.zeros((9, 1)))
+    with pytest.raises(ValueError, match=r"^X: expected an array of shape \(timesteps, features\) or \(timesteps,\), got shape \(2, 3, 4\)$"):
+        esn.fit(np.zeros((2, 3, 4)), np.zeros((2, 1)))
+    with pytest.raises(ValueError, match=r"^warmup: expected fewer warm-up steps than timesteps \(10\), got 10$"):
+        esn.fit(np.zeros((10, 1)), np.zeros((10, 1)), warmup=10)
+    esn.fit(np.linspace(0, 1, 50), np.linspace(1, 2, 50))
+    with pytest.raises(ValueError, match=r"^X: has 2 features per step, but this network was built for 1$"):
+        esn.run(np.zeros((10, 2)))
+    with pytest.raises(ValueError, match=r"^leak_rate: expected a number > 0 and ≤ 1, got 1.5$"):
+        ESN(units=10, leak_rate=1.5)
+    with pytest.raises(ValueError, match=r"^X: contains NaN or infinite values$"):
+        esn.run(np.array([[np.nan]]))
+
+
+def test_a_bad_configuration_is_a_located_model_error(tmp_path):
+    bad = tmp_path / "r.toml"
+    bad.write_text(MACKEY_GLASS.read_text().replace("spectral_radius = 1.25", 'spectral_radius = "big"'))
+    with pytest.raises(engram.ModelError) as e:
+        run_config(bad)
+    assert e.value.key == "reservoir.spectral_radius"
+    assert str(e.value).endswith("reservoir.spectral_radius: expected a number, found a string")
+    assert e.value.line == 19
+
+
+def test_seed_and_overrides_reach_the_configuration():
+    a = run_config(MACKEY_GLASS, set=["reservoir.units=30", "task.train=400", "task.test=100"], seed=2, threads=1)
+    b = run_config(MACKEY_GLASS, set=["reservoir.units=30", "task.train=400", "task.test=100", "seed=2"], threads=1)
+    c = run_config(MACKEY_GLASS, set=["reservoir.units=30", "task.train=400", "task.test=100"], seed=3, threads=1)
+    assert a["prediction"].shape == (100, 1)
+    assert a["nrmse"] == b["nrmse"] and a["nrmse"] != c["nrmse"]
