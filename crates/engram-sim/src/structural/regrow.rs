@@ -62,7 +62,7 @@ pub struct Grow<'a> {
 
 /// Hashes a pair key with SplitMix64's finaliser (Steele et al. 2014). The keys are not
 /// adversarial, and the standard SipHash took a sixth of a Hebbian rewiring (perf,
-/// bench/RESULTS-structural.md).
+/// bench/RESULTS.md, structural plasticity).
 #[derive(Clone, Copy, Debug, Default)]
 struct PairHasher(u64);
 
