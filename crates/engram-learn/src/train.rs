@@ -146,6 +146,23 @@ pub fn evaluate(net: &Network<f32>, data: &Dataset, enc: &Encoding, seed: u64, s
     correct as f64 / data.len() as f64
 }
 
+/// The test set's input rasters exactly as [`evaluate`] (and so the reported test
+/// accuracy) sees them.
+pub fn test_inputs(data: &Dataset, enc: &Encoding, seed: u64) -> Vec<Vec<f32>> {
+    (0..data.len()).into_par_iter().map(|i| encode(enc, data, i, seed, ENCODE_TEST, 0)).collect()
+}
+
+/// The class `net` predicts for each input raster, with integer delays (σ = 0).
+pub fn predictions(net: &Network<f32>, inputs: &[Vec<f32>], shard: usize) -> Vec<usize> {
+    inputs
+        .par_chunks(shard.max(1))
+        .flat_map_iter(|chunk| {
+            let refs: Vec<&[f32]> = chunk.iter().map(Vec::as_slice).collect();
+            net.predict(net.batch_input(&refs), chunk.len(), 0.0)
+        })
+        .collect()
+}
+
 /// Trains `net` in place. `on_epoch` sees each epoch's report, `on_batch` the samples
 /// done in the current epoch; `stop` ends training after the current batch.
 #[allow(clippy::too_many_arguments)]

@@ -17,6 +17,7 @@ pub mod parse;
 pub mod plasticity;
 pub mod reader;
 pub mod spec;
+pub mod synapse_file;
 pub mod units;
 
 pub use dist::Dist;

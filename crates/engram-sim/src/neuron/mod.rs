@@ -4,6 +4,7 @@
 use engram_model::{Default, Dim, KindSpec, ParamKind, ParamSpec, Params, Registry};
 
 pub mod adex;
+pub mod alif;
 pub mod hh;
 pub mod izhikevich;
 pub mod lif;
@@ -73,6 +74,7 @@ pub struct NeuronModel {
 /// Every neuron model engram knows. A new model is a new file and one line here.
 pub static MODELS: &[&NeuronModel] = &[
     &adex::MODEL,
+    &alif::MODEL,
     &hh::MODEL,
     &izhikevich::MODEL,
     &lif::MODEL,
