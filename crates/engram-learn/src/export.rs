@@ -87,7 +87,8 @@ pub fn write(net: &Network<f32>, name: &str, inputs: &[Vec<f32>], dir: &Path) ->
          ({steps} of input, then a gap). See docs/train.md, \"Export\"."
     );
     let _ = writeln!(toml, "name = \"{name}_export\"\n");
-    let _ = writeln!(toml, "[simulation]\ndt = {}\nduration = {}\nseed = 1\n", ms(dt), ms(dt * (samples * period) as f64));
+    let _ =
+        writeln!(toml, "[simulation]\ndt = {}\nduration = {}\nseed = 1\n", ms(dt), ms(dt * (samples * period) as f64));
 
     let (mut times, mut ids) = (String::new(), String::new());
     let n_in = net.n_in();
@@ -124,7 +125,8 @@ pub fn write(net: &Network<f32>, name: &str, inputs: &[Vec<f32>], dir: &Path) ->
                     del.push(f64::from(d.value[i * layer.spec.n_out + j]).round().clamp(1.0, *taps as f64) as i64);
                 }
                 let mut npz = NpzWriter::new(File::create(dir.join(&file)).map_err(io)?);
-                let arrays = [("sources", Array1::from(src)), ("targets", Array1::from(tgt)), ("delays", Array1::from(del))];
+                let arrays =
+                    [("sources", Array1::from(src)), ("targets", Array1::from(tgt)), ("delays", Array1::from(del))];
                 for (key, a) in arrays {
                     npz.add_array(key, &a).map_err(|e| format!("cannot write {file}: {e}"))?;
                 }

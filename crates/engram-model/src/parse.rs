@@ -428,54 +428,54 @@ fn read_projection(t: &mut TableReader<'_>, name: &str, model: &Model, registry:
         None
     } else {
         Some(match rule_name {
-        "all_to_all" => Rule::AllToAll { autapses: flag(t, "autapses", true)? },
-        "one_to_one" => {
-            if model.populations[source].size != tgt.size {
-                return Err(rule_entry.error(
+            "all_to_all" => Rule::AllToAll { autapses: flag(t, "autapses", true)? },
+            "one_to_one" => {
+                if model.populations[source].size != tgt.size {
+                    return Err(rule_entry.error(
+                        &rule_key,
+                        format!(
+                            "one_to_one needs populations of the same size, found {} and {}",
+                            model.populations[source].size, tgt.size
+                        ),
+                    ));
+                }
+                Rule::OneToOne
+            }
+            "fixed_probability" => {
+                let pk = t.key_path("p");
+                let pe = t.require("p", "the connection probability")?;
+                let p = pe.number(&pk)?;
+                if !(0.0..=1.0).contains(&p) {
+                    return Err(pe.error(&pk, format!("expected a probability between 0 and 1, found {p}")));
+                }
+                Rule::FixedProbability { p, autapses: flag(t, "autapses", true)? }
+            }
+            "fixed_indegree" => Rule::FixedIndegree {
+                k: degree(t, "indegree", "the number of sources per target")?,
+                autapses: flag(t, "autapses", true)?,
+                multapses: flag(t, "multapses", true)?,
+            },
+            "fixed_outdegree" => Rule::FixedOutdegree {
+                k: degree(t, "outdegree", "the number of targets per source")?,
+                autapses: flag(t, "autapses", true)?,
+                multapses: flag(t, "multapses", true)?,
+            },
+            "fixed_total_number" => Rule::FixedTotalNumber {
+                n: degree(t, "n", "the number of synapses")?,
+                autapses: flag(t, "autapses", true)?,
+                multapses: flag(t, "multapses", true)?,
+            },
+            other => {
+                let err = rule_entry.error(
                     &rule_key,
-                    format!(
-                        "one_to_one needs populations of the same size, found {} and {}",
-                        model.populations[source].size, tgt.size
-                    ),
-                ));
+                    format!("unknown connectivity rule \"{other}\", expected one of {}", RULES.join(", ")),
+                );
+                return Err(match closest(other, RULES) {
+                    Some(c) => err.with_help(format!("did you mean \"{c}\"?")),
+                    None => err,
+                });
             }
-            Rule::OneToOne
-        }
-        "fixed_probability" => {
-            let pk = t.key_path("p");
-            let pe = t.require("p", "the connection probability")?;
-            let p = pe.number(&pk)?;
-            if !(0.0..=1.0).contains(&p) {
-                return Err(pe.error(&pk, format!("expected a probability between 0 and 1, found {p}")));
-            }
-            Rule::FixedProbability { p, autapses: flag(t, "autapses", true)? }
-        }
-        "fixed_indegree" => Rule::FixedIndegree {
-            k: degree(t, "indegree", "the number of sources per target")?,
-            autapses: flag(t, "autapses", true)?,
-            multapses: flag(t, "multapses", true)?,
-        },
-        "fixed_outdegree" => Rule::FixedOutdegree {
-            k: degree(t, "outdegree", "the number of targets per source")?,
-            autapses: flag(t, "autapses", true)?,
-            multapses: flag(t, "multapses", true)?,
-        },
-        "fixed_total_number" => Rule::FixedTotalNumber {
-            n: degree(t, "n", "the number of synapses")?,
-            autapses: flag(t, "autapses", true)?,
-            multapses: flag(t, "multapses", true)?,
-        },
-        other => {
-            let err = rule_entry.error(
-                &rule_key,
-                format!("unknown connectivity rule \"{other}\", expected one of {}", RULES.join(", ")),
-            );
-            return Err(match closest(other, RULES) {
-                Some(c) => err.with_help(format!("did you mean \"{c}\"?")),
-                None => err,
-            });
-        }
-    })
+        })
     };
     if let Some(rule) = &drawn {
         check_rule_feasible(t, rule, model.populations[source].size as u64, tgt.size as u64, source == target)?;
@@ -527,7 +527,14 @@ fn read_projection(t: &mut TableReader<'_>, name: &str, model: &Model, registry:
     };
     let rule = match drawn {
         Some(rule) => rule,
-        None => Rule::FromFile(std::sync::Arc::new(read_synapse_file(t, model, (source, target), &weight, weight_dim, &delay)?)),
+        None => Rule::FromFile(std::sync::Arc::new(read_synapse_file(
+            t,
+            model,
+            (source, target),
+            &weight,
+            weight_dim,
+            &delay,
+        )?)),
     };
     let receptor = read_receptor(t, tgt.kind, weight.mean(), weight_dim)?;
     let plasticity = match t.get("plasticity") {

@@ -124,11 +124,8 @@ fn build(p: &Params, n: usize, ctx: &BuildCtx) -> Box<dyn Neuron> {
         let (beta, alpha) = ((-h / tau_m).exp(), (-h / ts).exp());
         // Exact V response at the end of a step to a unit R·I at its start, decaying
         // with tau_syn (Rotter & Diesmann 1999); tau_syn = tau_m is the limit h/τ·e^(-h/τ).
-        let v_from_i = if (ts - tau_m).abs() < 1e-12 * tau_m {
-            h / tau_m * beta
-        } else {
-            ts / (ts - tau_m) * (alpha - beta)
-        };
+        let v_from_i =
+            if (ts - tau_m).abs() < 1e-12 * tau_m { h / tau_m * beta } else { ts / (ts - tau_m) * (alpha - beta) };
         (v_from_i as f32, alpha as f32)
     });
     let v_rest = p.f("v_rest");
