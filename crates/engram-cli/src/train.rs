@@ -98,7 +98,7 @@ pub fn run(args: &TrainArgs) -> Result<(), Failure> {
     // The trained network as a model file, simulated on the test samples.
     let inputs = engram_learn::train::test_inputs(&experiment.test, &experiment.encoding, cfg.seed);
     let export = pool.install(|| {
-        let predicted = engram_learn::train::predictions(&net, &inputs, cfg.shard_size);
+        let predicted = engram_learn::train::predictions(&net, &inputs, cfg.shard_size, outcome.final_sigma);
         crate::train_export::export_and_check(
             &net,
             &experiment.name,
@@ -107,6 +107,7 @@ pub fn run(args: &TrainArgs) -> Result<(), Failure> {
             &predicted,
             &run_dir.path().join("export"),
             threads,
+            outcome.final_sigma,
         )
     });
     let export_json = match &export {
@@ -130,6 +131,7 @@ pub fn run(args: &TrainArgs) -> Result<(), Failure> {
         "seed": cfg.seed,
         "history": history,
         "export": export_json,
+        "final_sigma": outcome.final_sigma,
     });
     engram_io::write_json(&run_dir.path().join("metrics.json"), &metrics).map_err(io)?;
     if let Some(indices) = &experiment.test_indices {

@@ -19,7 +19,8 @@ pub struct Agreement {
 }
 
 /// Exports `net` into `dir` (created), runs it on `inputs` and scores it against
-/// `labels` and the training graph's `predicted` classes. Writes `dir/layout.json`.
+/// `labels` and the training graph's `predicted` classes (DCLS kernels of width
+/// `sigma`, 0 for rounded delays). Writes `dir/layout.json`.
 pub fn export_and_check(
     net: &Trained<f32>,
     name: &str,
@@ -28,9 +29,10 @@ pub fn export_and_check(
     predicted: &[usize],
     dir: &Path,
     threads: usize,
+    sigma: f64,
 ) -> Result<Agreement, String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let layout = export::write(net, name, inputs, dir)?;
+    let layout = export::write(net, name, inputs, dir, sigma)?;
     let model = engram_model::load_model(&dir.join("model.toml"), &[], &Models)
         .map_err(|e| format!("the exported model does not load: {e}"))?;
     let mut sim = Network::build(&model, threads).map_err(|e| e.to_string())?;

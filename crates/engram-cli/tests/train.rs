@@ -242,8 +242,8 @@ fn training_is_deterministic_given_the_seed() {
 }
 
 /// The delay task: with learnable delays the network classifies which input fired
-/// first (while its kernels are Gaussian, σ ≥ 1 step), and keeps most of it with
-/// integer delays; the same network without delay learning stays near chance.
+/// first, and so does the exported model, whose synapses carry each learnt kernel as
+/// taps with integer delays; the same network without delay learning stays near chance.
 #[test]
 fn learnable_delays_solve_the_order_task_and_no_delays_stay_near_chance() {
     let dir = tempfile::tempdir().unwrap();
@@ -257,19 +257,16 @@ fn learnable_delays_solve_the_order_task_and_no_delays_stay_near_chance() {
         read_json(&dir.path().join(out).join("metrics.json"))
     };
     let with = run(&[], "with");
-    let soft_best =
-        with["history"].as_array().unwrap().iter().map(|h| h["test_accuracy"].as_f64().unwrap()).fold(0.0, f64::max);
-    assert!(soft_best >= 0.95, "best test accuracy with learnable delays {soft_best}");
+    let final_acc = with["test_accuracy"].as_f64().unwrap();
+    assert!(final_acc >= 0.95, "test accuracy with learnable delays {final_acc}");
     let without = run(&["--set", "network.layers.hidden.max_delay=\"1 ms\""], "without");
     let chance = without["test_accuracy"].as_f64().unwrap();
     assert!(chance <= 0.62, "without delays {chance}");
-    let integer = with["test_accuracy"].as_f64().unwrap();
-    assert!(integer >= chance + 0.15, "integer delays {integer} vs none {chance}");
-    // The learnt delays, rounded to steps, run in the simulator from an .npz file.
+    // The learnt delays run in the simulator from an .npz file of integer delays.
     let model = std::fs::read_to_string(dir.path().join("with/export/model.toml")).unwrap();
     assert!(model.contains("file = \"hidden_w_in.npz\""), "{model}");
     let simulated = with["export"]["test_accuracy"].as_f64().unwrap();
-    assert!((simulated - integer).abs() <= 0.01, "simulated {simulated}, training graph {integer}");
+    assert!(simulated >= 0.95 && (simulated - final_acc).abs() <= 0.01, "simulated {simulated}, graph {final_acc}");
     assert!(with["export"]["agreement"].as_f64().unwrap() >= 0.99);
 }
 

@@ -12,8 +12,10 @@
 //!
 //! The input is a `spike_generator` population; the weights are `from_file`
 //! projections with `weight = "1 mV"` (a file weight of 1 is one threshold), the
-//! learnt DCLS delays rounded to whole steps as in the final evaluation, and
-//! one step of delay elsewhere (the training graph's `u[t] = x[t-1] · W`).
+//! learnt DCLS delays rounded to whole steps as in the final evaluation (or, when the
+//! final network keeps kernels of width σ > 0, one synapse per tap `k` with weight
+//! `w·G_k` and delay `k` steps), and one step of delay elsewhere (the training graph's
+//! `u[t] = x[t-1] · W`).
 //!
 //! Samples are laid out one after the other, `period` steps apart: `steps` steps of
 //! input, then a silent gap of ten times the longest time constant, in which the
@@ -55,7 +57,7 @@ pub struct Layout {
 /// with `inputs` (one `steps × channels` spike raster per sample, as the training
 /// graph sees them) as the spike generator's spikes. Fails, saying why, for networks
 /// the simulator's models cannot express (per-neuron time constants).
-pub fn write(net: &Network<f32>, name: &str, inputs: &[Vec<f32>], dir: &Path) -> Result<Layout, String> {
+pub fn write(net: &Network<f32>, name: &str, inputs: &[Vec<f32>], dir: &Path, sigma: f64) -> Result<Layout, String> {
     let dt = net.dt;
     let ms = |s: f64| format!("\"{} ms\"", s * 1e3);
     let tau = |decay: f32| -dt / f64::from(decay).ln();
@@ -117,12 +119,22 @@ pub fn write(net: &Network<f32>, name: &str, inputs: &[Vec<f32>], dir: &Path) ->
             (Projection::Delays { taps }, Some(d)) => {
                 let file = format!("{name}_w_in.npz");
                 let (mut src, mut tgt, mut w, mut del) = (vec![], vec![], vec![], vec![]);
+                // The kernels the final evaluation used: with σ = 0 one tap at the rounded
+                // delay; with σ > 0 a synapse per tap carrying w·G_k (taps below 10⁻⁶
+                // of the synapse's kernel are left out).
+                let g = crate::dcls::kernels(&d.value, *taps, sigma);
+                let n_syn = d.value.len();
                 for ((i, j), &wij) in w_in.indexed_iter() {
-                    src.push(i as i64);
-                    tgt.push(j as i64);
-                    w.push(wij);
-                    // As `dcls::kernels` with σ = 0: one tap at the rounded delay.
-                    del.push(f64::from(d.value[i * layer.spec.n_out + j]).round().clamp(1.0, *taps as f64) as i64);
+                    let s = i * layer.spec.n_out + j;
+                    for k in 0..*taps {
+                        let gk = g[k * n_syn + s];
+                        if gk > 1e-6 {
+                            src.push(i as i64);
+                            tgt.push(j as i64);
+                            w.push(wij * gk);
+                            del.push(k as i64 + 1);
+                        }
+                    }
                 }
                 let mut npz = NpzWriter::new(File::create(dir.join(&file)).map_err(io)?);
                 let arrays =
