@@ -21,6 +21,7 @@ pub struct Agreement {
 /// Exports `net` into `dir` (created), runs it on `inputs` and scores it against
 /// `labels` and the training graph's `predicted` classes (DCLS kernels of width
 /// `sigma`, 0 for rounded delays). Writes `dir/layout.json`.
+#[allow(clippy::too_many_arguments)]
 pub fn export_and_check(
     net: &Trained<f32>,
     name: &str,

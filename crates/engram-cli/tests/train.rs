@@ -301,6 +301,8 @@ fn recurrent_alif_learns_mnist1d_at_reduced_size() {
         "data.train_samples=1000",
         "--set",
         "data.test_samples=500",
+        "--set",
+        "network.layers.hidden.size=128",
         "--out",
         "m",
     ];
