@@ -15,6 +15,7 @@ mod output;
 mod reservoir;
 mod run;
 mod train;
+mod train_export;
 
 /// engram: simulate spiking neural networks described in TOML model files.
 #[derive(Parser, Debug)]

@@ -95,6 +95,26 @@ pub fn run(args: &TrainArgs) -> Result<(), Failure> {
         b.finish_and_clear();
     }
 
+    // The trained network as a model file, simulated on the test samples.
+    let inputs = engram_learn::train::test_inputs(&experiment.test, &experiment.encoding, cfg.seed);
+    let export = pool.install(|| {
+        let predicted = engram_learn::train::predictions(&net, &inputs, cfg.shard_size, outcome.final_sigma);
+        crate::train_export::export_and_check(
+            &net,
+            &experiment.name,
+            &inputs,
+            &experiment.test.labels,
+            &predicted,
+            &run_dir.path().join("export"),
+            threads,
+            outcome.final_sigma,
+        )
+    });
+    let export_json = match &export {
+        Ok(a) => json!({ "model": "export/model.toml", "test_accuracy": a.accuracy, "agreement": a.agreement }),
+        Err(reason) => json!({ "skipped": reason }),
+    };
+
     let io = |e: engram_io::IoError| Failure::Runtime(e.to_string());
     let history: Vec<&EpochReport> = outcome.history.iter().collect();
     let metrics = json!({
@@ -110,6 +130,8 @@ pub fn run(args: &TrainArgs) -> Result<(), Failure> {
         "test_samples": experiment.test.len(),
         "seed": cfg.seed,
         "history": history,
+        "export": export_json,
+        "final_sigma": outcome.final_sigma,
     });
     engram_io::write_json(&run_dir.path().join("metrics.json"), &metrics).map_err(io)?;
     if let Some(indices) = &experiment.test_indices {
@@ -133,6 +155,14 @@ pub fn run(args: &TrainArgs) -> Result<(), Failure> {
             outcome.samples_per_s,
             outcome.wall_s
         );
+        match &export {
+            Ok(a) => println!(
+                "export/model.toml in the simulator: test accuracy {:.2} %, same decision as the training graph on {:.2} % of the test samples",
+                100.0 * a.accuracy,
+                100.0 * a.agreement
+            ),
+            Err(reason) => println!("no export: {reason}"),
+        }
         println!("wrote {}", final_dir.display());
     }
     Ok(())

@@ -94,7 +94,7 @@ fn misspelled_rule_name() {
         check_with("rule = \"fixed_probability\"", "rule = \"fixed_probabilty\""),
         (
             2,
-            "error: m.toml:17:8: projections.ee.rule: unknown connectivity rule \"fixed_probabilty\", expected one of all_to_all, one_to_one, fixed_probability, fixed_indegree, fixed_outdegree, fixed_total_number".into()
+            "error: m.toml:17:8: projections.ee.rule: unknown connectivity rule \"fixed_probabilty\", expected one of all_to_all, one_to_one, fixed_probability, fixed_indegree, fixed_outdegree, fixed_total_number, from_file".into()
         )
     );
 }

@@ -16,6 +16,7 @@ pub mod config;
 pub mod data;
 pub mod dcls;
 pub mod dense;
+pub mod export;
 pub mod layer;
 pub mod loss;
 pub mod matmul;

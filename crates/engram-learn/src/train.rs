@@ -27,8 +27,22 @@ pub struct SigmaSchedule {
     /// σ in the last epoch before the integer-delay epochs.
     pub end: f64,
     /// Final epochs trained with integer delays (σ = 0), so that the weights adapt to
-    /// the rounded delays the simulator uses.
+    /// the rounded delays the simulator uses. With 0, the final network keeps the
+    /// kernels of width `end`: each synapse becomes a few synapses with integer delays
+    /// (the taps) in the simulator.
     pub hard_epochs: usize,
+}
+
+impl SigmaSchedule {
+    /// σ of the final network: 0 (one rounded delay per synapse) after integer-delay
+    /// epochs, else the last σ (the kernel's taps).
+    pub fn final_sigma(&self) -> f64 {
+        if self.hard_epochs == 0 {
+            self.end
+        } else {
+            0.0
+        }
+    }
 }
 
 impl SigmaSchedule {
@@ -91,6 +105,8 @@ pub struct TrainOutcome {
     pub train_accuracy: f64,
     /// Accuracy of the final network (integer delays) on the test set.
     pub test_accuracy: f64,
+    /// DCLS kernel width of the final network ([`SigmaSchedule::final_sigma`]).
+    pub final_sigma: f64,
     /// Epochs completed.
     pub epochs: usize,
     /// Training samples per second of training time (evaluation excluded).
@@ -144,6 +160,24 @@ pub fn evaluate(net: &Network<f32>, data: &Dataset, enc: &Encoding, seed: u64, s
         })
         .sum();
     correct as f64 / data.len() as f64
+}
+
+/// The test set's input rasters exactly as [`evaluate`] (and so the reported test
+/// accuracy) sees them.
+pub fn test_inputs(data: &Dataset, enc: &Encoding, seed: u64) -> Vec<Vec<f32>> {
+    (0..data.len()).into_par_iter().map(|i| encode(enc, data, i, seed, ENCODE_TEST, 0)).collect()
+}
+
+/// The class `net` predicts for each input raster, with DCLS kernels of width `sigma`
+/// (0: integer delays).
+pub fn predictions(net: &Network<f32>, inputs: &[Vec<f32>], shard: usize, sigma: f64) -> Vec<usize> {
+    inputs
+        .par_chunks(shard.max(1))
+        .flat_map_iter(|chunk| {
+            let refs: Vec<&[f32]> = chunk.iter().map(Vec::as_slice).collect();
+            net.predict(net.batch_input(&refs), chunk.len(), sigma)
+        })
+        .collect()
 }
 
 /// Trains `net` in place. `on_epoch` sees each epoch's report, `on_batch` the samples
@@ -222,13 +256,15 @@ pub fn train(
             break;
         }
     }
-    let train_accuracy = evaluate(net, train_set, enc, cfg.seed, shard, 0.0);
-    let test_accuracy = evaluate(net, test_set, enc, cfg.seed, shard, 0.0);
+    let final_sigma = cfg.sigma.map_or(0.0, |s| s.final_sigma());
+    let train_accuracy = evaluate(net, train_set, enc, cfg.seed, shard, final_sigma);
+    let test_accuracy = evaluate(net, test_set, enc, cfg.seed, shard, final_sigma);
     TrainOutcome {
         epochs: history.len(),
         history,
         train_accuracy,
         test_accuracy,
+        final_sigma,
         samples_per_s: samples as f64 / train_seconds.max(1e-9),
         wall_s: started.elapsed().as_secs_f64(),
         interrupted,

@@ -18,6 +18,7 @@ pub mod plasticity;
 pub mod reader;
 pub mod spec;
 pub mod structural;
+pub mod synapse_file;
 pub mod units;
 
 pub use dist::Dist;

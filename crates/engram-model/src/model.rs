@@ -109,6 +109,8 @@ pub enum Rule {
         /// Whether the same pair may be drawn more than once.
         multapses: bool,
     },
+    /// Explicit synapses (and possibly delays) read from a NumPy file.
+    FromFile(std::sync::Arc<crate::synapse_file::SynapseFile>),
 }
 
 /// Synapses from one population to another.

@@ -12,8 +12,15 @@ use crate::spec::{Default, KindSpec, ParamKind, ParamSpec, ParamValue, Params, R
 use crate::units::Dim;
 
 /// The connectivity rules a projection may name.
-pub const RULES: [&str; 6] =
-    ["all_to_all", "one_to_one", "fixed_probability", "fixed_indegree", "fixed_outdegree", "fixed_total_number"];
+pub const RULES: [&str; 7] = [
+    "all_to_all",
+    "one_to_one",
+    "fixed_probability",
+    "fixed_indegree",
+    "fixed_outdegree",
+    "fixed_total_number",
+    "from_file",
+];
 
 /// Reads and validates the model file at `path`, after applying `overrides`
 /// (`"populations.exc.tau_m=10 ms"`, see [`apply_overrides`]).
@@ -418,56 +425,63 @@ fn read_projection(t: &mut TableReader<'_>, name: &str, model: &Model, registry:
         let key = t.key_path(k);
         t.require(k, what)?.count(&key, what)
     };
-    let rule = match rule_name {
-        "all_to_all" => Rule::AllToAll { autapses: flag(t, "autapses", true)? },
-        "one_to_one" => {
-            if model.populations[source].size != tgt.size {
-                return Err(rule_entry.error(
+    // `from_file` reads its synapses once the weight and delay units are known (below).
+    let drawn = if rule_name == "from_file" {
+        None
+    } else {
+        Some(match rule_name {
+            "all_to_all" => Rule::AllToAll { autapses: flag(t, "autapses", true)? },
+            "one_to_one" => {
+                if model.populations[source].size != tgt.size {
+                    return Err(rule_entry.error(
+                        &rule_key,
+                        format!(
+                            "one_to_one needs populations of the same size, found {} and {}",
+                            model.populations[source].size, tgt.size
+                        ),
+                    ));
+                }
+                Rule::OneToOne
+            }
+            "fixed_probability" => {
+                let pk = t.key_path("p");
+                let pe = t.require("p", "the connection probability")?;
+                let p = pe.number(&pk)?;
+                if !(0.0..=1.0).contains(&p) {
+                    return Err(pe.error(&pk, format!("expected a probability between 0 and 1, found {p}")));
+                }
+                Rule::FixedProbability { p, autapses: flag(t, "autapses", true)? }
+            }
+            "fixed_indegree" => Rule::FixedIndegree {
+                k: degree(t, "indegree", "the number of sources per target")?,
+                autapses: flag(t, "autapses", true)?,
+                multapses: flag(t, "multapses", true)?,
+            },
+            "fixed_outdegree" => Rule::FixedOutdegree {
+                k: degree(t, "outdegree", "the number of targets per source")?,
+                autapses: flag(t, "autapses", true)?,
+                multapses: flag(t, "multapses", true)?,
+            },
+            "fixed_total_number" => Rule::FixedTotalNumber {
+                n: degree(t, "n", "the number of synapses")?,
+                autapses: flag(t, "autapses", true)?,
+                multapses: flag(t, "multapses", true)?,
+            },
+            other => {
+                let err = rule_entry.error(
                     &rule_key,
-                    format!(
-                        "one_to_one needs populations of the same size, found {} and {}",
-                        model.populations[source].size, tgt.size
-                    ),
-                ));
+                    format!("unknown connectivity rule \"{other}\", expected one of {}", RULES.join(", ")),
+                );
+                return Err(match closest(other, RULES) {
+                    Some(c) => err.with_help(format!("did you mean \"{c}\"?")),
+                    None => err,
+                });
             }
-            Rule::OneToOne
-        }
-        "fixed_probability" => {
-            let pk = t.key_path("p");
-            let pe = t.require("p", "the connection probability")?;
-            let p = pe.number(&pk)?;
-            if !(0.0..=1.0).contains(&p) {
-                return Err(pe.error(&pk, format!("expected a probability between 0 and 1, found {p}")));
-            }
-            Rule::FixedProbability { p, autapses: flag(t, "autapses", true)? }
-        }
-        "fixed_indegree" => Rule::FixedIndegree {
-            k: degree(t, "indegree", "the number of sources per target")?,
-            autapses: flag(t, "autapses", true)?,
-            multapses: flag(t, "multapses", true)?,
-        },
-        "fixed_outdegree" => Rule::FixedOutdegree {
-            k: degree(t, "outdegree", "the number of targets per source")?,
-            autapses: flag(t, "autapses", true)?,
-            multapses: flag(t, "multapses", true)?,
-        },
-        "fixed_total_number" => Rule::FixedTotalNumber {
-            n: degree(t, "n", "the number of synapses")?,
-            autapses: flag(t, "autapses", true)?,
-            multapses: flag(t, "multapses", true)?,
-        },
-        other => {
-            let err = rule_entry.error(
-                &rule_key,
-                format!("unknown connectivity rule \"{other}\", expected one of {}", RULES.join(", ")),
-            );
-            return Err(match closest(other, RULES) {
-                Some(c) => err.with_help(format!("did you mean \"{c}\"?")),
-                None => err,
-            });
-        }
+        })
     };
-    check_rule_feasible(t, &rule, model.populations[source].size as u64, tgt.size as u64, source == target)?;
+    if let Some(rule) = &drawn {
+        check_rule_feasible(t, rule, model.populations[source].size as u64, tgt.size as u64, source == target)?;
+    }
 
     let wk = t.key_path("weight");
     let dims = (tgt.kind.weight_dims)(&tgt.params);
@@ -512,6 +526,17 @@ fn read_projection(t: &mut TableReader<'_>, name: &str, model: &Model, registry:
             d
         }
         None => Dist::Const(model.dt),
+    };
+    let rule = match drawn {
+        Some(rule) => rule,
+        None => Rule::FromFile(std::sync::Arc::new(read_synapse_file(
+            t,
+            model,
+            (source, target),
+            &weight,
+            weight_dim,
+            &delay,
+        )?)),
     };
     let receptor = read_receptor(t, tgt.kind, weight.mean(), weight_dim)?;
     let plasticity = match t.get("plasticity") {
@@ -564,6 +589,47 @@ fn read_projection(t: &mut TableReader<'_>, name: &str, model: &Model, registry:
         short_term,
         structural,
     })
+}
+
+/// The synapses of a `from_file` projection: `file` (relative to the model file) read
+/// with `weight` and `delay` as the units of its numbers; errors point at `file`.
+fn read_synapse_file(
+    t: &mut TableReader<'_>,
+    model: &Model,
+    (source, target): (usize, usize),
+    weight: &Dist,
+    weight_dim: Dim,
+    delay: &Dist,
+) -> Result<crate::synapse_file::SynapseFile> {
+    let fk = t.key_path("file");
+    let fe = t.require("file", "a .npy weight matrix or a .npz archive of synapses")?;
+    let file = fe.as_str(&fk, "the path of a .npy or .npz file")?;
+    let (&Dist::Const(weight_unit), &Dist::Const(delay_unit)) = (weight, delay) else {
+        return Err(t.error("from_file needs a fixed `weight` and `delay`: the units of the file's numbers"));
+    };
+    let base = Path::new(&fe.src.name).parent().unwrap_or(Path::new(""));
+    let (n_src, n_tgt) = (model.populations[source].size, model.populations[target].size);
+    let syn = crate::synapse_file::read(&base.join(file), file, n_src, n_tgt, weight_unit, delay_unit)
+        .map_err(|m| fe.error(&fk, m))?;
+    if weight_dim == Dim::CONDUCTANCE {
+        if let Some(k) = syn.weights.iter().position(|&w| w < 0.0) {
+            return Err(fe.error(&fk, format!("{file}: weight {k} is negative; conductance weights must be ≥ 0")));
+        }
+    }
+    if let Some(d) = &syn.delays {
+        if let Some(k) = d.iter().position(|&x| x < model.dt * (1.0 - 1e-9) || x / model.dt > u16::MAX as f64) {
+            return Err(fe.error(
+                &fk,
+                format!(
+                    "{file}: delays[{k}] is {}, expected a delay between dt = {} and {} steps",
+                    fmt_ms(d[k]),
+                    fmt_ms(model.dt),
+                    u16::MAX
+                ),
+            ));
+        }
+    }
+    Ok(syn)
 }
 
 fn fmt_ms(seconds: f64) -> String {

@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use engram_model::Model;
+use engram_model::{Model, Rule};
 
 use crate::connect::{self, Csr, Delays, RuleCtx};
 use crate::error::SimError;
@@ -244,7 +244,12 @@ impl Network {
                     };
                     let mut csr = Csr::from_pairs(connect::generate(&p.rule, &ctx), src.size);
                     let scale = (pops[p.target].model.weight_scale)(&tgt.params, p.weight_dim);
-                    csr.draw_weights_delays(p, model, i, scale);
+                    match &p.rule {
+                        Rule::FromFile(syn) => {
+                            connect::from_file::set_weights_delays(&mut csr, syn, scale, p.delay.mean(), dt)
+                        }
+                        _ => csr.draw_weights_delays(p, model, i, scale),
+                    }
                     let splits = row_splits(&csr, &pops[p.target].bounds);
                     let plastic = Plastic::build(p, &csr, tgt.size, scale, dt);
                     let structural = Rewiring::build(i, p, &csr, src.size, tgt.size, scale, dt, model.seed);

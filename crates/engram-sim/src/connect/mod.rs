@@ -18,6 +18,7 @@ mod fixed_indegree;
 mod fixed_outdegree;
 mod fixed_probability;
 mod fixed_total_number;
+pub mod from_file;
 mod one_to_one;
 
 /// Neurons per block of pair generation and weight drawing.
@@ -107,6 +108,7 @@ pub fn generate(rule: &Rule, ctx: &RuleCtx) -> Pairs {
         Rule::FixedTotalNumber { n, autapses, multapses } => {
             fixed_total_number::generate(ctx, n as usize, autapses, multapses)
         }
+        Rule::FromFile(ref syn) => from_file::generate(syn),
     }
 }
 
@@ -120,6 +122,7 @@ pub fn expected_synapses(rule: &Rule, n_src: usize, n_tgt: usize) -> f64 {
         Rule::FixedIndegree { k, .. } => k as f64 * t,
         Rule::FixedOutdegree { k, .. } => k as f64 * s,
         Rule::FixedTotalNumber { n, .. } => n as f64,
+        Rule::FromFile(ref syn) => syn.sources.len() as f64,
     }
 }
 

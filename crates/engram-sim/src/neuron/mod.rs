@@ -5,6 +5,7 @@ use engram_model::{Default, Dim, KindSpec, ParamKind, ParamSpec, Params, Registr
 
 pub mod adaptive_threshold;
 pub mod adex;
+pub mod alif;
 pub mod hh;
 pub mod izhikevich;
 pub mod lif;
@@ -74,6 +75,7 @@ pub struct NeuronModel {
 /// Every neuron model engram knows. A new model is a new file and one line here.
 pub static MODELS: &[&NeuronModel] = &[
     &adex::MODEL,
+    &alif::MODEL,
     &hh::MODEL,
     &izhikevich::MODEL,
     &lif::MODEL,

@@ -95,13 +95,15 @@ impl Rewiring {
         seed: u64,
     ) -> Option<Rewiring> {
         let s: &Structural = proj.structural.as_ref()?;
-        let autapses = match proj.rule {
+        let autapses = match &proj.rule {
             Rule::AllToAll { autapses }
             | Rule::FixedProbability { autapses, .. }
             | Rule::FixedIndegree { autapses, .. }
             | Rule::FixedOutdegree { autapses, .. }
-            | Rule::FixedTotalNumber { autapses, .. } => autapses,
+            | Rule::FixedTotalNumber { autapses, .. } => *autapses,
             Rule::OneToOne => true,
+            // Explicit synapses: regrowth may make autapses if the file has some.
+            Rule::FromFile(file) => file.sources.iter().zip(&file.targets).any(|(s, t)| s == t),
         };
         let mut rewiring = Rewiring {
             projection: index,

@@ -1,0 +1,199 @@
+//! Adaptive leaky integrate-and-fire neuron with current-based exponential synapses
+//! (`alif`): the ALIF neuron of Bellec et al. 2018 ("Long short-term memory and
+//! learning-to-learn in networks of spiking neurons", eqs. 1–2), with NEST's
+//! `iaf_psc_exp` subthreshold dynamics.
+//!
+//! ```text
+//! tau_m dV/dt = -(V - v_rest) + R (I_exc + I_inh + i_e + I_ext),    R = tau_m / c_m
+//! dI/dt = -I / tau_syn,  a spike of weight w adds w to I
+//! a[k] = ρ a[k-1] + (1 - ρ) s[k-1],   ρ = exp(-dt / tau_adapt)      adaptation
+//! θ[k] = v_th + adapt_strength · (v_th - v_rest) · a[k]               threshold
+//! V >= θ: spike, and V <- v_reset (reset = "to_v_reset") or V <- V - (θ - v_rest) (reset = "subtract")
+//! ```
+//!
+//! Per step, in this order: the adaptation decays and takes the previous step's spike,
+//! V is integrated exactly with the old currents (Rotter & Diesmann 1999), the
+//! currents decay and take the arriving input, V is compared with θ. With `v_rest = 0`
+//! and `v_th - v_rest` as the unit of voltage this is, operation for operation, the
+//! cell `engram train` trains (`crates/engram-learn/src/cell.rs`), so a trained ALIF
+//! layer (and an LIF layer reset by subtraction, `adapt_strength = 0`) runs here as it
+//! was trained. There is no refractory period (the trained cell has none).
+//!
+//! | parameter | default | meaning |
+//! |---|---|---|
+//! | `tau_m` | 20 ms | membrane time constant |
+//! | `c_m` | 250 pF | membrane capacitance |
+//! | `v_rest` | -70 mV | resting potential |
+//! | `v_reset` | -70 mV | reset potential (reset = "to_v_reset") |
+//! | `v_th` | -55 mV | threshold without adaptation |
+//! | `tau_syn_exc`, `tau_syn_inh` | 5 ms | synaptic time constants |
+//! | `tau_adapt` | 200 ms | adaptation time constant |
+//! | `adapt_strength` | 1.8 | threshold increase per unit of adaptation, in units of `v_th - v_rest` (Bellec's β) |
+//! | `i_e` | 0 pA | constant injected current |
+//! | `reset` | `"subtract"` | `"subtract"` or `"to_v_reset"` |
+
+use engram_model::{Default as D, Dim, KindSpec, ParamKind as P, ParamSpec, Params, StateSpec};
+
+use super::{q, BuildCtx, Neuron, NeuronModel};
+
+static SPEC: KindSpec = KindSpec {
+    name: "alif",
+    doc: "adaptive LIF with exponential current synapses (Bellec et al. 2018)",
+    params: &[
+        q("tau_m", Dim::TIME, 20e-3, "membrane time constant"),
+        q("c_m", Dim::CAPACITANCE, 250e-12, "membrane capacitance"),
+        q("v_rest", Dim::VOLTAGE, -70e-3, "resting potential"),
+        q("v_reset", Dim::VOLTAGE, -70e-3, "reset potential (reset = \"to_v_reset\")"),
+        q("v_th", Dim::VOLTAGE, -55e-3, "threshold without adaptation"),
+        q("tau_syn_exc", Dim::TIME, 5e-3, "excitatory synaptic time constant"),
+        q("tau_syn_inh", Dim::TIME, 5e-3, "inhibitory synaptic time constant"),
+        q("tau_adapt", Dim::TIME, 200e-3, "adaptation time constant"),
+        ParamSpec {
+            name: "adapt_strength",
+            kind: P::Number(D::Value(1.8)),
+            doc: "threshold increase per unit of adaptation, in units of v_th - v_rest",
+        },
+        q("i_e", Dim::CURRENT, 0.0, "constant injected current"),
+        ParamSpec { name: "reset", kind: P::Choice(&["subtract", "to_v_reset"]), doc: "how V is reset after a spike" },
+    ],
+    state: &[
+        StateSpec { name: "v", dim: Dim::VOLTAGE, doc: "membrane potential" },
+        StateSpec { name: "i_exc", dim: Dim::CURRENT, doc: "excitatory synaptic current" },
+        StateSpec { name: "i_inh", dim: Dim::CURRENT, doc: "inhibitory synaptic current" },
+        StateSpec { name: "a", dim: Dim::ONE, doc: "adaptation (a spike adds 1 - ρ)" },
+    ],
+    receptors: &["exc", "inh"],
+    weight_dims: |_| &[Dim::VOLTAGE, Dim::CURRENT],
+    accepts_input: true,
+    check,
+};
+
+/// The registry entry.
+pub static MODEL: NeuronModel = NeuronModel { spec: &SPEC, build, weight_scale };
+
+fn check(p: &Params) -> Result<(), (&'static str, String)> {
+    super::require_positive(p, &["tau_m", "c_m", "tau_syn_exc", "tau_syn_inh", "tau_adapt"])?;
+    if p.f("adapt_strength") < 0.0 {
+        return Err(("adapt_strength", "expected a value ≥ 0".into()));
+    }
+    if p.f("v_rest") >= p.f("v_th") {
+        return Err(("v_th", "expected v_th above v_rest".into()));
+    }
+    if p.f("v_reset") >= p.f("v_th") {
+        return Err(("v_reset", "expected v_reset below v_th".into()));
+    }
+    Ok(())
+}
+
+/// Synaptic currents are kept as `R I` (volts), as in `lif`.
+fn weight_scale(p: &Params, dim: Dim) -> f64 {
+    if dim == Dim::CURRENT {
+        p.f("tau_m") / p.f("c_m")
+    } else {
+        1.0
+    }
+}
+
+struct Alif {
+    v: Vec<f32>,
+    /// `R I` of each receptor (V).
+    i_syn: [Vec<f32>; 2],
+    adapt: Vec<f32>,
+    /// 1 where the neuron fired in the previous step, feeding the adaptation.
+    fired: Vec<u8>,
+    /// `v_from_i` (the I → V propagator) and `i_from_i` (the decay of I) per receptor.
+    prop: [(f32, f32); 2],
+    /// `1 - exp(-dt / tau_m)`.
+    v_leak: f32,
+    rho: f32,
+    v_rest: f64,
+    resistance: f64,
+    i_e: f64,
+    v_th: f32,
+    /// `adapt_strength · (v_th - v_rest)`.
+    theta_per_adapt: f32,
+    /// `Some(v_reset)`, or `None` to reset by subtraction.
+    v_reset: Option<f32>,
+}
+
+fn build(p: &Params, n: usize, ctx: &BuildCtx) -> Box<dyn Neuron> {
+    let h = ctx.dt;
+    let tau_m = p.f("tau_m");
+    let prop = ["tau_syn_exc", "tau_syn_inh"].map(|key| {
+        let ts = p.f(key);
+        let (beta, alpha) = ((-h / tau_m).exp(), (-h / ts).exp());
+        // Exact V response at the end of a step to a unit R·I at its start, decaying
+        // with tau_syn (Rotter & Diesmann 1999); tau_syn = tau_m is the limit h/τ·e^(-h/τ).
+        let v_from_i =
+            if (ts - tau_m).abs() < 1e-12 * tau_m { h / tau_m * beta } else { ts / (ts - tau_m) * (alpha - beta) };
+        (v_from_i as f32, alpha as f32)
+    });
+    let v_rest = p.f("v_rest");
+    Box::new(Alif {
+        v: vec![v_rest as f32; n],
+        i_syn: [vec![0.0; n], vec![0.0; n]],
+        adapt: vec![0.0; n],
+        fired: vec![0; n],
+        prop,
+        v_leak: -(-h / tau_m).exp_m1() as f32,
+        rho: (-h / p.f("tau_adapt")).exp() as f32,
+        v_rest,
+        resistance: tau_m / p.f("c_m"),
+        i_e: p.f("i_e"),
+        v_th: p.f("v_th") as f32,
+        theta_per_adapt: (p.f("adapt_strength") * (p.f("v_th") - v_rest)) as f32,
+        v_reset: (p.choice("reset") == "to_v_reset").then(|| p.f("v_reset") as f32),
+    })
+}
+
+impl Neuron for Alif {
+    fn len(&self) -> usize {
+        self.v.len()
+    }
+
+    fn step(&mut self, _step: u64, input: &mut [f32], i_ext: f64, spiked: &mut Vec<u32>) {
+        let n = self.v.len();
+        let (in_exc, in_inh) = input.split_at_mut(n);
+        let v_inf = (self.v_rest + self.resistance * (self.i_e + i_ext)) as f32;
+        let (leak, rho, v_th, per_a, v_rest) =
+            (self.v_leak, self.rho, self.v_th, self.theta_per_adapt, self.v_rest as f32);
+        let [(pe, de), (pi, di)] = self.prop;
+        let [ie, ii] = &mut self.i_syn;
+        for i in 0..n {
+            let a = rho * self.adapt[i] + (1.0 - rho) * f32::from(self.fired[i]);
+            self.adapt[i] = a;
+            let theta = v_th + per_a * a;
+            let v = self.v[i] + (v_inf - self.v[i]) * leak + pe * ie[i] + pi * ii[i];
+            ie[i] = ie[i] * de + std::mem::take(&mut in_exc[i]);
+            ii[i] = ii[i] * di + std::mem::take(&mut in_inh[i]);
+            let fire = v >= theta;
+            self.v[i] = match (fire, self.v_reset) {
+                (false, _) => v,
+                (true, Some(v_reset)) => v_reset,
+                (true, None) => v - (theta - v_rest),
+            };
+            self.fired[i] = fire as u8;
+        }
+        super::collect_fired(&self.fired, spiked);
+    }
+
+    fn clears_input(&self) -> bool {
+        true
+    }
+
+    fn get(&self, var: usize, i: usize) -> f64 {
+        match var {
+            0 => self.v[i] as f64,
+            3 => self.adapt[i] as f64,
+            r => self.i_syn[r - 1][i] as f64 / self.resistance,
+        }
+    }
+
+    fn set(&mut self, var: usize, i: usize, value: f64) {
+        match var {
+            0 => self.v[i] = value as f32,
+            3 => self.adapt[i] = value as f32,
+            r => self.i_syn[r - 1][i] = (value * self.resistance) as f32,
+        }
+    }
+}
