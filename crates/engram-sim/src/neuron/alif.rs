@@ -197,3 +197,33 @@ impl Neuron for Alif {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use engram_model::ParamValue;
+
+    use super::*;
+    use crate::neuron::test_util::{ctx, params, run};
+
+    const DT: f64 = 1e-4;
+
+    /// Interspike intervals (steps) of one neuron driven by a constant current.
+    fn isis(overrides: &[(&str, f64)], reset: &str, steps: u64) -> Vec<u64> {
+        let mut p = params(&SPEC, overrides);
+        p.insert("reset", ParamValue::Choice(reset.into()));
+        let mut n = build(&p, 1, &ctx(DT));
+        let spikes = run(n.as_mut(), 2, steps, |_| 500e-12).remove(0);
+        spikes.windows(2).map(|w| w[1] - w[0]).collect()
+    }
+
+    /// Without adaptation and with reset to `v_reset` the neuron fires regularly, at the
+    /// analytic period of a LIF neuron without refractoriness:
+    /// T = τ_m ln(R I / (R I - (v_th - v_reset))), here 20 ms · ln(40/25) = 9.40 ms.
+    #[test]
+    fn without_adaptation_the_period_is_the_lif_period() {
+        let isi = isis(&[("adapt_strength", 0.0)], "to_v_reset", 2000);
+        let analytic = 20e-3 * (40.0f64 / 25.0).ln() / DT;
+        assert!(isi.len() >= 15);
+        assert!(isi.iter().all(|&t| (t as f64 - analytic).abs() <= 1.0), "{isi:?} vs {analytic}");
+    }
+}
