@@ -9,11 +9,11 @@ Prints one JSON line: `build_s` (creating and connecting), `run_s` (nest.Simulat
 rates, peak RSS.
 """
 import json
-import resource
 import sys
 import time
 
 import nest
+from nest_common import simulate
 
 n, threads = int(sys.argv[1]), int(sys.argv[2])
 nest.verbosity = nest.VerbosityLevel.ERROR
@@ -34,24 +34,4 @@ p = 80.0 / n
 rule = {"rule": "pairwise_bernoulli", "p": p}
 nest.Connect(exc, everyone, rule, {"weight": 6.0, "delay": 0.1})
 nest.Connect(inh, everyone, rule, {"weight": -67.0, "delay": 0.1})
-recorder = nest.Create("spike_recorder")
-nest.Connect(everyone, recorder)
-nest.Prepare()
-build_s = time.perf_counter() - started
-started = time.perf_counter()
-nest.Run(1000.0)
-run_s = time.perf_counter() - started
-nest.Cleanup()
-senders = recorder.events["senders"]
-first_inh = inh[0].global_id
-print(json.dumps({
-    "tool": f"nest {nest.__version__}",
-    "n": n,
-    "threads": threads,
-    "n_synapses": nest.GetKernelStatus("num_connections") - n,
-    "build_s": build_s,
-    "run_s": run_s,
-    "rate_exc_hz": int((senders < first_inh).sum()) / n_exc,
-    "rate_inh_hz": int((senders >= first_inh).sum()) / (n - n_exc),
-    "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
-}))
+print(json.dumps(simulate(nest, exc, inh, n, threads, started)))

@@ -1,15 +1,14 @@
 //! `engram analyze`: bad input gets one message naming the file and the problem (exit
 //! 2); empty trains give nulls with notes; a real run is analysed end to end.
 
+mod common;
+
+use common::engram;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use engram_io::{write_spikes_npz, PopulationSpikes};
 use serde_json::Value;
-
-fn engram(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_engram")).args(args).current_dir(dir).output().expect("engram runs")
-}
 
 fn first_error_line(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).lines().next().unwrap_or("").to_string()

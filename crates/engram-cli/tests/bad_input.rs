@@ -1,8 +1,9 @@
 //! Every kind of bad input gets one clear message naming file, line, column and key,
 //! and exit status 2; runtime failures exit 1 and leave existing results alone.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
+
+use common::engram;
 
 const BASE: &str = r#"[simulation]
 dt = "0.1 ms"
@@ -26,18 +27,9 @@ weight = "1 mV"
 delay = "1 ms"
 "#;
 
-fn engram(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_engram")).args(args).current_dir(dir).output().expect("engram runs")
-}
-
-/// Writes `BASE` with `from` replaced by `to` as m.toml and runs `engram check` on it.
+/// `BASE` with `from` replaced by `to`, checked: exit status and first line of stderr.
 fn check_with(from: &str, to: &str) -> (i32, String) {
-    assert!(BASE.contains(from), "the base model contains {from:?}");
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("m.toml"), BASE.replacen(from, to, 1)).unwrap();
-    let out = engram(&["check", "m.toml"], dir.path());
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    (out.status.code().unwrap_or(-1), stderr.lines().next().unwrap_or("").to_string())
+    common::check_with(BASE, from, to)
 }
 
 #[test]

@@ -1,16 +1,14 @@
 //! The `from_file` connectivity rule: synapses, weights and delays from a NumPy file
 //! arrive as written; bad files are located errors naming the file and array (exit 2).
 
+mod common;
+
+use common::engram;
 use std::fs::File;
 use std::path::Path;
-use std::process::{Command, Output};
 
 use ndarray::{array, Array1, Array2};
 use ndarray_npy::{NpzReader, NpzWriter, WriteNpyExt};
-
-fn engram(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_engram")).args(args).current_dir(dir).output().expect("engram runs")
-}
 
 /// Two spike generators firing at 1 ms onto three `lif` neurons with delta synapses,
 /// whose membrane is then constant (τ_m = 10⁴ s): each V is the sum of the weights

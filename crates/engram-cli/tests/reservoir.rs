@@ -1,8 +1,10 @@
 //! `engram reservoir`: bad configurations get a located message and exit 2; every
 //! example runs end to end and writes its metrics and plot.
 
+mod common;
+
+use common::engram;
 use std::path::Path;
-use std::process::{Command, Output};
 
 const BASE: &str = r#"seed = 3
 
@@ -19,10 +21,6 @@ spectral_radius = 0.9
 [readout]
 ridge = 1e-6
 "#;
-
-fn engram(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_engram")).args(args).current_dir(dir).output().expect("engram runs")
-}
 
 /// Writes `BASE` with `from` replaced by `to` as r.toml, runs `engram reservoir` on it,
 /// and returns the exit status and the first line of stderr.

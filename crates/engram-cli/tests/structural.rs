@@ -1,8 +1,9 @@
 //! Structural plasticity in the model file: located errors for bad `structural` tables
 //! (exit status 2), and the synapse counts a run writes into summary.json.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
+
+use common::engram;
 
 const BASE: &str = r#"[simulation]
 dt = "0.1 ms"
@@ -29,18 +30,9 @@ plasticity = { rule = "stdp_pair", w_max = "2 nS" }
 structural = { interval = "100 ms", prune_fraction = 0.25, regrow = "random", in_degree = [10, 30] }
 "#;
 
-fn engram(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_engram")).args(args).current_dir(dir).output().expect("engram runs")
-}
-
 /// `BASE` with `from` replaced by `to`, checked: exit status and first line of stderr.
 fn check_with(from: &str, to: &str) -> (i32, String) {
-    assert!(BASE.contains(from), "the base model contains {from:?}");
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("m.toml"), BASE.replacen(from, to, 1)).unwrap();
-    let out = engram(&["check", "m.toml"], dir.path());
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    (out.status.code().unwrap_or(-1), stderr.lines().next().unwrap_or("").to_string())
+    common::check_with(BASE, from, to)
 }
 
 #[test]

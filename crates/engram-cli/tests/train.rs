@@ -1,14 +1,13 @@
 //! `engram train`: bad configurations and data get one located message and exit 2; the
 //! digits example reaches the accuracy; results depend on the seed only.
 
+mod common;
+
+use common::engram;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
-
-fn engram(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_engram")).args(args).current_dir(dir).output().expect("engram runs")
-}
 
 fn first_error_line(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).lines().next().unwrap_or("").to_string()
