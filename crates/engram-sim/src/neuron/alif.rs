@@ -68,8 +68,8 @@ static SPEC: KindSpec = KindSpec {
     check,
 };
 
-/// The registry entry.
-pub static MODEL: NeuronModel = NeuronModel { spec: &SPEC, build, weight_scale };
+/// The registry entry; synaptic currents are kept as `R I` (volts), as in `lif`.
+pub static MODEL: NeuronModel = NeuronModel { spec: &SPEC, build, weight_scale: super::lif::weight_scale };
 
 fn check(p: &Params) -> Result<(), (&'static str, String)> {
     super::require_positive(p, &["tau_m", "c_m", "tau_syn_exc", "tau_syn_inh", "tau_adapt"])?;
@@ -83,15 +83,6 @@ fn check(p: &Params) -> Result<(), (&'static str, String)> {
         return Err(("v_reset", "expected v_reset below v_th".into()));
     }
     Ok(())
-}
-
-/// Synaptic currents are kept as `R I` (volts), as in `lif`.
-fn weight_scale(p: &Params, dim: Dim) -> f64 {
-    if dim == Dim::CURRENT {
-        p.f("tau_m") / p.f("c_m")
-    } else {
-        1.0
-    }
 }
 
 struct Alif {

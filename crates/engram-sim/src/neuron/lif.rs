@@ -87,7 +87,7 @@ fn check(p: &Params) -> Result<(), (&'static str, String)> {
 }
 
 /// Internally the synaptic currents are kept as `R I` (volts), as in Brian2's CUBA.
-fn weight_scale(p: &Params, dim: Dim) -> f64 {
+pub(crate) fn weight_scale(p: &Params, dim: Dim) -> f64 {
     if dim == Dim::CURRENT {
         p.f("tau_m") / p.f("c_m")
     } else {
