@@ -26,6 +26,8 @@
 use rand::Rng;
 use rayon::prelude::*;
 
+use engram_sim::fastmath;
+
 use crate::rng::{stream, Part};
 use crate::sparse::Csr;
 use crate::spectral::spectral_radius;
@@ -150,22 +152,29 @@ impl Esn {
 
     /// One step from `x` to `next` with input `u` and fed-back output `y`.
     fn step_into(&self, x: &[f64], u: &[f64], y: &[f64], next: &mut [f64]) {
-        let a = self.params.leak_rate;
-        let update = |r: usize, out: &mut f64| {
-            let pre = self.gain[r] * self.net_input(r, x, u, y) + self.ip_bias[r];
-            *out = (1.0 - a) * x[r] + a * pre.tanh();
+        // Two passes over each block of units: the products first (gathers, not
+        // vectorisable), then the leaky tanh update in a loop that vectorises with
+        // `fastmath::tanh` (libm's `tanh` was 16 % of a 2,000-unit run's time).
+        let update = |first: usize, outs: &mut [f64]| {
+            for (i, out) in outs.iter_mut().enumerate() {
+                let r = first + i;
+                *out = self.gain[r] * self.net_input(r, x, u, y) + self.ip_bias[r];
+            }
+            self.leak(&x[first..first + outs.len()], outs);
         };
         if self.units() < PARALLEL_MIN_UNITS {
-            for (r, out) in next.iter_mut().enumerate() {
-                update(r, out);
-            }
+            update(0, next);
         } else {
             let chunk = self.units().div_ceil(rayon::current_num_threads().max(1) * 2).max(1);
-            next.par_chunks_mut(chunk).enumerate().for_each(|(c, outs)| {
-                for (i, out) in outs.iter_mut().enumerate() {
-                    update(c * chunk + i, out);
-                }
-            });
+            next.par_chunks_mut(chunk).enumerate().for_each(|(c, outs)| update(c * chunk, outs));
+        }
+    }
+
+    /// `x_next = (1 − a) x + a tanh(pre)` in place of `pre`, for a block of units.
+    fn leak(&self, x: &[f64], pre_then_next: &mut [f64]) {
+        let a = self.params.leak_rate;
+        for (out, &x_r) in pre_then_next.iter_mut().zip(x) {
+            *out = (1.0 - a) * x_r + a * fastmath::tanh(*out as f32) as f64;
         }
     }
 
@@ -241,7 +250,8 @@ mod tests {
         for r in 0..20 {
             let pre: f64 = (0..20).map(|c| w[r * 20 + c] * x0[c]).sum::<f64>() + w_in[r] * 0.7 + esn.bias[r];
             let expect = 0.7 * x0[r] + 0.3 * pre.tanh();
-            assert!((next[r] - expect).abs() < 1e-14);
+            // fastmath::tanh is within 5e-7 relative of tanh, and |tanh| ≤ 1.
+            assert!((next[r] - expect).abs() < 0.3 * 5e-7 + 1e-14);
         }
     }
 

@@ -705,6 +705,17 @@ impl Network {
                 })
                 .collect();
             let mut next_check = t;
+            // The epoch whose merged spikes are not yet recorded: recording them waits
+            // until the helpers have started the next epoch, so that it runs beside their
+            // work instead of in the serial section between epochs.
+            let mut unrecorded: Option<(u64, u64)> = None;
+            let record = |recordings: &mut Recordings, history: &mut SpikeHistory, pend: &[Vec<(u64, u32)>], epoch| {
+                for (p, list) in pend.iter().enumerate() {
+                    let (t0, m) = epoch;
+                    record_epoch(recordings, spike_mask, dt, p, list, t0, m);
+                    history.push(p, list);
+                }
+            };
             let outcome = loop {
                 if t >= end {
                     break Ok(());
@@ -715,6 +726,9 @@ impl Network {
                 epoch_m.store(m, Ordering::Relaxed);
                 check_now.store(check, Ordering::Relaxed);
                 generation.fetch_add(1, Ordering::AcqRel);
+                if let Some(epoch) = unrecorded.take() {
+                    record(recordings, history, &shared_pending.read().expect("no panic holds it"), epoch);
+                }
                 worker0.deliver(0, t, pops, projections, &shared_pending.read().expect("no panic holds it"), slots);
                 worker0.advance(t, m, pops, slots);
                 let n_helpers = helpers.len();
@@ -730,8 +744,6 @@ impl Network {
                         let mut lists: Vec<&[(u64, u32)]> = vec![worker0.shards[p].spikes.as_slice()];
                         lists.extend(boxes.iter().map(|b| b.0[p].as_slice()));
                         merge_epoch(&lists, &pops[p].bounds, t, m, &mut pend[p]);
-                        record_epoch(recordings, spike_mask, dt, p, &pend[p], t, m);
-                        history.push(p, &pend[p]);
                     }
                     for b in boxes.iter_mut() {
                         b.0.iter_mut().for_each(Vec::clear);
@@ -739,6 +751,7 @@ impl Network {
                     }
                 }
                 worker0.shards.iter_mut().for_each(|s| s.spikes.clear());
+                unrecorded = Some((t, m));
                 t += m;
                 sample_weights(weight_monitors, recordings, projections, t, dt);
                 if check {
@@ -755,6 +768,9 @@ impl Network {
             };
             quit.store(true, Ordering::Release);
             generation.fetch_add(1, Ordering::AcqRel);
+            if let Some(epoch) = unrecorded {
+                record(recordings, history, &shared_pending.read().expect("no panic holds it"), epoch);
+            }
             outcome
         });
         *pending = shared_pending.into_inner().expect("no panic holds it");
