@@ -70,6 +70,14 @@ fn bad_keys_and_values_are_located() {
         bad(d, &["--set", "network.surrogate=fast_sigmoud"]),
         "error: digits.toml:18:13: network.surrogate: expected one of \"fast_sigmoid\", \"arctan\", \"triangle\", found \"fast_sigmoud\""
     );
+    assert_eq!(
+        bad(d, &["--set", "network.layers.hidden.connectivity=1.5"]),
+        "error: digits.toml:28:16: network.layers.hidden.connectivity: expected a fraction of connections in (0, 1], found 1.5"
+    );
+    assert_eq!(
+        bad(d, &["--set", "network.layers.hidden.recurrent_connectivity=0.5"]),
+        "error: digits.toml:28:26: network.layers.hidden.recurrent_connectivity: needs `recurrent = true`"
+    );
 }
 
 #[test]
@@ -186,6 +194,32 @@ fn the_exported_digits_network_runs_in_the_simulator_as_trained() {
     let simulated = decided.iter().zip(&labels).filter(|(a, b)| a == b).count() as f64 / n;
     assert!((simulated - trained).abs() <= 0.01, "simulated {simulated}, training graph {trained}");
     assert_eq!(m["export"]["agreement"].as_f64().unwrap(), same);
+}
+
+/// A sparse-masked hidden layer (a quarter of the input connections) trains, its
+/// absent connections stay absent through training and export (the simulated network
+/// has the mask's synapses, a binomial count, not the dense 64 × 128), and the export
+/// decides as the training graph does.
+#[test]
+fn a_sparse_masked_layer_trains_and_exports_only_its_connections() {
+    let dir = tempfile::tempdir().unwrap();
+    digits_config(dir.path());
+    let args = ["train", "digits.toml", "-q", "-j", "2", "--out", "run", "--set", "training.epochs=6"];
+    let sparse = ["--set", "network.layers.hidden.connectivity=0.25"];
+    let out = engram(&[&args[..], &sparse[..]].concat(), dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let m = read_json(&dir.path().join("run/metrics.json"));
+    let trained = m["test_accuracy"].as_f64().unwrap();
+    assert!(trained >= 0.85, "test accuracy after 6 epochs {trained}");
+    assert!(m["export"]["agreement"].as_f64().unwrap() >= 0.99, "{}", m["export"]);
+    let w: ndarray::Array2<f32> = ndarray_npy::read_npy(dir.path().join("run/export/hidden_w_in.npy")).unwrap();
+    let existing = w.iter().filter(|&&x| x != 0.0).count() as f64;
+    let (n, p) = (64.0 * 128.0, 0.25);
+    assert!((existing - n * p).abs() < 4.0 * (n * p * (1.0 - p)).sqrt(), "{existing} input connections of {n}");
+    let out = engram(&["run", "run/export/model.toml", "-q", "-o", "sim"], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let summary = read_json(&dir.path().join("sim/summary.json"));
+    assert_eq!(summary["n_synapses"].as_f64().unwrap(), existing + 128.0 * 10.0);
 }
 
 /// A recurrent ALIF layer reset by subtraction with a max-membrane readout (the

@@ -1,6 +1,7 @@
 //! Checkpoints in the safetensors format (Hugging Face): one `f32` tensor per
-//! parameter, named `LAYER.PARAM` (`hidden.w_in`, `hidden.beta`), readable from
-//! Python with `safetensors.numpy.load_file`.
+//! parameter, named `LAYER.PARAM` (`hidden.w_in`, `hidden.beta`), and one `u8` tensor
+//! `LAYER.PARAM.mask` (1: the entry exists) per sparse-masked weight matrix, readable
+//! from Python with `safetensors.numpy.load_file`.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -11,17 +12,22 @@ use crate::network::Network;
 
 /// Writes every parameter of `net` to `path`; `metadata` goes into the header.
 pub fn save(net: &Network<f32>, path: &Path, metadata: HashMap<String, String>) -> Result<(), String> {
-    let mut bytes: Vec<(String, Vec<usize>, Vec<u8>)> = Vec::new();
+    let mut bytes: Vec<(String, Dtype, Vec<usize>, Vec<u8>)> = Vec::new();
     for layer in &net.layers {
         for p in layer.params() {
             let data: Vec<u8> = p.value.iter().flat_map(|x| x.to_le_bytes()).collect();
-            bytes.push((format!("{}.{}", layer.spec.name, p.name), p.shape.clone(), data));
+            let name = format!("{}.{}", layer.spec.name, p.name);
+            if let Some(mask) = &p.mask {
+                let bits = mask.iter().map(|&m| m as u8).collect();
+                bytes.push((format!("{name}.mask"), Dtype::U8, p.shape.clone(), bits));
+            }
+            bytes.push((name, Dtype::F32, p.shape.clone(), data));
         }
     }
     let views: Vec<(String, TensorView<'_>)> = bytes
         .iter()
-        .map(|(name, shape, data)| {
-            let view = TensorView::new(Dtype::F32, shape.clone(), data).map_err(|e| format!("{name}: {e}"))?;
+        .map(|(name, dtype, shape, data)| {
+            let view = TensorView::new(*dtype, shape.clone(), data).map_err(|e| format!("{name}: {e}"))?;
             Ok((name.clone(), view))
         })
         .collect::<Result<_, String>>()?;
@@ -30,7 +36,8 @@ pub fn save(net: &Network<f32>, path: &Path, metadata: HashMap<String, String>) 
 }
 
 /// Reads the parameters of `net` from `path`; every tensor must exist with the
-/// parameter's shape.
+/// parameter's shape. A sparse-masked parameter takes the checkpoint's mask, which
+/// must exist.
 pub fn load(net: &mut Network<f32>, path: &Path) -> Result<(), String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
     let st =
@@ -51,6 +58,16 @@ pub fn load(net: &mut Network<f32>, path: &Path) -> Result<(), String> {
             }
             for (x, chunk) in p.value.iter_mut().zip(t.data().chunks_exact(4)) {
                 *x = f32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
+            }
+            if let Some(mask) = &mut p.mask {
+                let m = st
+                    .tensor(&format!("{name}.mask"))
+                    .ok()
+                    .filter(|m| m.dtype() == Dtype::U8 && m.shape() == t.shape());
+                let Some(m) = m else {
+                    return Err(format!("`{}` has no U8 tensor `{name}.mask` for the sparse layer", path.display()));
+                };
+                mask.iter_mut().zip(m.data()).for_each(|(keep, &b)| *keep = b != 0);
             }
         }
     }
@@ -86,6 +103,8 @@ mod tests {
             cell,
             per_neuron_tau: true,
             train_tau: true,
+            connectivity: 1.0,
+            recurrent_connectivity: 1.0,
         };
         Network {
             layers: vec![
@@ -111,6 +130,40 @@ mod tests {
         for (p, q) in a.params().iter().zip(b.params()) {
             assert_eq!(p.value, q.value, "{}", p.name);
         }
+    }
+
+    #[test]
+    fn masks_survive_a_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.safetensors");
+        let sparse = |seed| {
+            let mut n = net(seed, 6);
+            let mut rng = rand_pcg::Pcg64::seed_from_u64(seed);
+            let spec = LayerSpec { connectivity: 0.5, recurrent_connectivity: 0.3, ..n.layers[1].spec.clone() };
+            n.layers[1] = Layer::new(spec, 0.8, 0.9, 1.0, &mut rng);
+            n
+        };
+        let a = sparse(1);
+        save(&a, &path, HashMap::new()).unwrap();
+        let mut b = sparse(2);
+        assert_ne!(a.layers[1].w_in.mask, b.layers[1].w_in.mask);
+        load(&mut b, &path).unwrap();
+        for (p, q) in a.layers[1].params().iter().zip(b.layers[1].params()) {
+            assert_eq!((&p.value, &p.mask), (&q.value, &q.mask), "{}", p.name);
+        }
+        let err = load(&mut sparse(1), &{
+            let dense = dir.path().join("dense.safetensors");
+            save(&net(1, 6), &dense, HashMap::new()).unwrap();
+            dense
+        })
+        .unwrap_err();
+        assert_eq!(
+            err,
+            format!(
+                "`{}` has no U8 tensor `out.w_in.mask` for the sparse layer",
+                dir.path().join("dense.safetensors").display()
+            )
+        );
     }
 
     #[test]

@@ -371,6 +371,23 @@ fn read_network(t: &mut TableReader<'_>, n_in: usize, steps: usize, classes: usi
             None => Projection::Dense,
         };
         let gain = opt_number(&mut l, "gain", 1.0)?;
+        let fraction = |l: &mut TableReader<'_>, key: &'static str| -> Result<f64> {
+            let Some(e) = l.get(key) else { return Ok(1.0) };
+            let k = format!("{path}.{key}");
+            let p = e.number(&k)?;
+            if p > 0.0 && p <= 1.0 {
+                Ok(p)
+            } else {
+                Err(e.error(&k, format!("expected a fraction of connections in (0, 1], found {p}")))
+            }
+        };
+        let connectivity = fraction(&mut l, "connectivity")?;
+        let recurrent_connectivity = match l.get("recurrent_connectivity") {
+            Some(e) if !recurrent => {
+                return Err(e.error(&format!("{path}.recurrent_connectivity"), "needs `recurrent = true`"));
+            }
+            _ => fraction(&mut l, "recurrent_connectivity")?,
+        };
         l.finish()?;
         let spiking = kind != "readout";
         if i == last_index && spiking != loss.needs_spikes() {
@@ -393,6 +410,8 @@ fn read_network(t: &mut TableReader<'_>, n_in: usize, steps: usize, classes: usi
             cell: CellSpec { spiking, reset, detach_reset, surrogate, adaptation, smooth: false },
             per_neuron_tau,
             train_tau,
+            connectivity,
+            recurrent_connectivity,
         };
         layers.push(Layer::new(spec, (-dt / tau_syn).exp(), (-dt / tau_m).exp(), gain, &mut rng));
         width = size;

@@ -39,6 +39,11 @@ pub struct LayerSpec {
     pub per_neuron_tau: bool,
     /// Whether `α` and `β` are trained.
     pub train_tau: bool,
+    /// Fraction of the input connections that exist, each drawn independently (1:
+    /// dense). The others are masked: 0 and never trained.
+    pub connectivity: f64,
+    /// The same for the recurrent weights.
+    pub recurrent_connectivity: f64,
 }
 
 /// A layer with its parameters.
@@ -84,15 +89,28 @@ impl<F: Real> LayerCache<F> {
 impl<F: Real> Layer<F> {
     /// A layer with weights drawn uniformly from `±gain / sqrt(n_in)` scaled by the
     /// inverse charge a unit current delivers to the membrane (`(1 - α) / p`), so
-    /// that `gain` means the same for every choice of time constants.
+    /// that `gain` means the same for every choice of time constants. A sparse
+    /// layer draws its mask after its weights and divides `n_in` by the connectivity,
+    /// which keeps the variance of the input current (as `kaiming_uniform` on the
+    /// existing fan-in).
     pub fn new(spec: LayerSpec, alpha: f64, beta: f64, gain: f64, rng: &mut impl Rng) -> Layer<F> {
         let (n_in, n) = (spec.n_in, spec.n_out);
         let (p, _, _) = cell::propagator(alpha, beta);
-        let bound = gain / (n_in as f64).sqrt() * (1.0 - alpha) / p;
+        let bound = gain / (n_in as f64 * spec.connectivity).sqrt() * (1.0 - alpha) / p;
         fn uniform<F: Real>(rng: &mut impl Rng, count: usize, bound: f64) -> Vec<F> {
             (0..count).map(|_| F::of(rng.random_range(-bound..bound))).collect()
         }
+        // Dense layers draw nothing more, so their initial weights do not depend on
+        // whether masks exist.
+        fn masked<F: Real>(w: Param<F>, connectivity: f64, rng: &mut impl Rng) -> Param<F> {
+            if connectivity >= 1.0 {
+                return w;
+            }
+            let mask = (0..w.value.len()).map(|_| rng.random_bool(connectivity)).collect();
+            w.with_mask(mask)
+        }
         let w_in = Param::new("w_in", vec![n_in, n], uniform(rng, n_in * n, bound), true);
+        let w_in = masked(w_in, spec.connectivity, rng);
         let delay_in = match spec.projection {
             Projection::Dense => None,
             Projection::Delays { taps } => {
@@ -100,8 +118,11 @@ impl<F: Real> Layer<F> {
                 Some(Param::new("delay_in", vec![n_in, n], d, true))
             }
         };
-        let rec_bound = gain / (n as f64).sqrt() * (1.0 - alpha) / p;
-        let w_rec = spec.recurrent.then(|| Param::new("w_rec", vec![n, n], uniform(rng, n * n, rec_bound), true));
+        let rec_bound = gain / (n as f64 * spec.recurrent_connectivity).sqrt() * (1.0 - alpha) / p;
+        let w_rec = spec.recurrent.then(|| {
+            let w = Param::new("w_rec", vec![n, n], uniform(rng, n * n, rec_bound), true);
+            masked(w, spec.recurrent_connectivity, rng)
+        });
         let k = if spec.per_neuron_tau { n } else { 1 };
         Layer {
             w_in,
@@ -237,5 +258,57 @@ impl Layer<f32> {
         if let (Projection::Delays { taps }, Some(d)) = (self.spec.projection, &mut self.delay_in) {
             d.value.iter_mut().for_each(|x| *x = x.clamp(1.0, taps as f32));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rand::SeedableRng;
+
+    use super::*;
+    use crate::cell::Reset;
+    use crate::surrogate::Surrogate;
+
+    fn spec(connectivity: f64, recurrent_connectivity: f64) -> LayerSpec {
+        let cell = CellSpec {
+            spiking: true,
+            reset: Reset::Zero,
+            detach_reset: false,
+            surrogate: Surrogate::by_name("fast_sigmoid", 10.0).unwrap(),
+            adaptation: None,
+            smooth: false,
+        };
+        LayerSpec {
+            name: "hidden".into(),
+            n_in: 200,
+            n_out: 100,
+            projection: Projection::Dense,
+            recurrent: true,
+            cell,
+            per_neuron_tau: false,
+            train_tau: false,
+            connectivity,
+            recurrent_connectivity,
+        }
+    }
+
+    /// Each connection exists with the asked probability (binomial count within 4 σ),
+    /// absent ones are 0, and the existing weights are wider by `1/sqrt(p)`, so the
+    /// summed weight variance per neuron is that of the dense layer.
+    #[test]
+    fn sparse_layers_keep_the_asked_fraction_and_the_input_variance() {
+        let dense: Layer<f64> = Layer::new(spec(1.0, 1.0), 0.8, 0.9, 1.0, &mut rand_pcg::Pcg64::seed_from_u64(3));
+        let sparse: Layer<f64> = Layer::new(spec(0.2, 0.5), 0.8, 0.9, 1.0, &mut rand_pcg::Pcg64::seed_from_u64(3));
+        assert!(dense.w_in.mask.is_none() && dense.w_rec.as_ref().unwrap().mask.is_none());
+        for (w, p) in [(&sparse.w_in, 0.2), (sparse.w_rec.as_ref().unwrap(), 0.5)] {
+            let mask = w.mask.as_ref().unwrap();
+            let n = mask.len() as f64;
+            let kept = mask.iter().filter(|&&m| m).count() as f64;
+            assert!((kept - p * n).abs() < 4.0 * (n * p * (1.0 - p)).sqrt(), "{} kept {kept} of {n}", w.name);
+            assert!(w.value.iter().zip(mask).all(|(&x, &m)| m || x == 0.0));
+        }
+        let power = |w: &Param<f64>| w.value.iter().map(|x| x * x).sum::<f64>() / w.value.len() as f64;
+        let ratio = power(&sparse.w_in) / power(&dense.w_in);
+        assert!((ratio - 1.0).abs() < 0.1, "input weight power ratio {ratio}");
     }
 }

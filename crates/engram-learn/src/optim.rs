@@ -55,14 +55,16 @@ impl Adam {
     }
 
     /// One update with learning rate `lr`; returns the gradient norm before clipping.
-    /// Weight decay applies to weights (`w_in`, `w_rec`) only.
+    /// Weight decay applies to weights (`w_in`, `w_rec`) only. The absent entries of a
+    /// masked weight matrix are not parameters: they count in neither the norm nor the
+    /// update, so they stay exactly 0.
     pub fn step(&mut self, params: &mut [&mut Param<f32>], grads: &Grads<f32>, lr: f64) -> f64 {
         let c = self.config;
         let norm = grads
             .iter()
             .zip(params.iter())
             .filter(|(_, p)| p.trainable)
-            .flat_map(|(g, _)| g.iter())
+            .flat_map(|(g, p)| g.iter().enumerate().filter(|&(i, _)| p.exists(i)).map(|(_, g)| g))
             .map(|&g| (g as f64) * (g as f64))
             .sum::<f64>()
             .sqrt();
@@ -75,7 +77,11 @@ impl Adam {
                 continue;
             }
             let decay = if p.name.starts_with("w_") { c.weight_decay } else { 0.0 };
+            let mask = p.mask.as_deref();
             for (i, x) in p.value.iter_mut().enumerate() {
+                if mask.is_some_and(|m| !m[i]) {
+                    continue;
+                }
                 let g = grads[k][i] as f64 * scale;
                 let m = &mut self.m[k][i];
                 let v = &mut self.v[k][i];
@@ -112,6 +118,23 @@ mod tests {
         assert_eq!(cosine_lr(1.0, 0.1, 0, 10), 1.0);
         assert!((cosine_lr(1.0, 0.1, 5, 10) - 0.55).abs() < 1e-12);
         assert!((cosine_lr(1.0, 0.1, 10, 10) - 0.1).abs() < 1e-12);
+    }
+
+    /// Absent entries of a masked matrix keep the value 0 under gradients and decay,
+    /// and do not count in the clipping norm.
+    #[test]
+    fn masked_entries_stay_zero_and_do_not_count_in_the_norm() {
+        let mut p =
+            Param::new("w_in", vec![4], vec![0.5f32, 0.5, -0.5, 0.5], true).with_mask(vec![true, false, true, false]);
+        assert_eq!(p.value, [0.5, 0.0, -0.5, 0.0]);
+        let config = AdamConfig { weight_decay: 0.1, ..AdamConfig::default() };
+        let mut adam = Adam::new(config, &[&p]);
+        for _ in 0..20 {
+            let norm = adam.step(&mut [&mut p], &vec![vec![3.0f32, 100.0, 4.0, -100.0]], 0.01);
+            assert_eq!(norm, 5.0);
+        }
+        assert_eq!((p.value[1], p.value[3]), (0.0, 0.0));
+        assert!(p.value[0] < 0.5 && p.value[2] < -0.5, "{:?}", p.value);
     }
 
     #[test]

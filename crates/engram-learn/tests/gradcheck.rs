@@ -16,7 +16,18 @@ const STEPS: usize = 7;
 const BATCH: usize = 2;
 
 fn spec(name: &str, n_in: usize, n_out: usize, cell: CellSpec, projection: Projection, recurrent: bool) -> LayerSpec {
-    LayerSpec { name: name.into(), n_in, n_out, projection, recurrent, cell, per_neuron_tau: true, train_tau: true }
+    LayerSpec {
+        name: name.into(),
+        n_in,
+        n_out,
+        projection,
+        recurrent,
+        cell,
+        per_neuron_tau: true,
+        train_tau: true,
+        connectivity: 1.0,
+        recurrent_connectivity: 1.0,
+    }
 }
 
 fn cell(surrogate: &str, reset: Reset, detach_reset: bool, adaptation: Option<Adaptation>) -> CellSpec {
