@@ -8,7 +8,8 @@ Read a model file with :meth:`Model.from_toml`, or build one with :class:`Networ
     times, ids = result.spikes("exc")
 
 Echo-state networks on NumPy arrays and ``engram reservoir`` configuration files
-are in :mod:`engram.reservoir`.
+are in :mod:`engram.reservoir`; surrogate-gradient training of ``engram train``
+configuration files in :mod:`engram.train`.
 
 Model errors raise :class:`ModelError` (a ValueError) with the file, line, column
 and key; see ``docs/python.md``.
@@ -21,9 +22,9 @@ from ._engram import models as _models
 from .model import Model, Overrides
 from .network import Network, Population
 from .result import Result
-from . import reservoir
+from . import reservoir, train
 
-__all__ = ["Model", "ModelError", "Network", "Overrides", "Population", "Result", "models", "reservoir", "__version__"]
+__all__ = ["Model", "ModelError", "Network", "Overrides", "Population", "Result", "models", "reservoir", "train", "__version__"]
 
 
 def models() -> Dict[str, Dict[str, Any]]:

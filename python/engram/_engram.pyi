@@ -110,3 +110,8 @@ class Esn:
 
 def run_reservoir_config(path: str, set: Optional[List[str]] = None, threads: Optional[int] = None) -> Dict[str, Any]:
     """Runs an ``engram reservoir`` configuration file; scores, timings and series."""
+
+def train_config(
+    path: str, set: Optional[List[str]] = None, threads: Optional[int] = None, quiet: bool = False
+) -> Dict[str, Any]:
+    """Trains an ``engram train`` configuration file; metrics, history and parameters."""

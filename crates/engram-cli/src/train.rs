@@ -52,14 +52,7 @@ pub fn run(args: &TrainArgs) -> Result<(), Failure> {
     let epochs = cfg.epochs;
     let quiet = args.quiet;
     let mut on_epoch = |r: &EpochReport| {
-        let line = format!(
-            "epoch {:>3}/{epochs}: loss {:.4}, train accuracy {:.2} %, test accuracy {:.2} %, hidden rate {:.3}",
-            r.epoch,
-            r.loss,
-            100.0 * r.train_accuracy,
-            100.0 * r.test_accuracy,
-            r.hidden_rate
-        );
+        let line = r.line(epochs);
         match &bar {
             Some(b) => {
                 b.println(&line);

@@ -96,6 +96,20 @@ pub struct EpochReport {
     pub hidden_rate: f64,
 }
 
+impl EpochReport {
+    /// The line `engram train` prints after the epoch, of `epochs`.
+    pub fn line(&self, epochs: usize) -> String {
+        format!(
+            "epoch {:>3}/{epochs}: loss {:.4}, train accuracy {:.2} %, test accuracy {:.2} %, hidden rate {:.3}",
+            self.epoch,
+            self.loss,
+            100.0 * self.train_accuracy,
+            100.0 * self.test_accuracy,
+            self.hidden_rate
+        )
+    }
+}
+
 /// The result of a training run.
 #[derive(Clone, Debug)]
 pub struct TrainOutcome {

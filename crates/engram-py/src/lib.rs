@@ -18,6 +18,7 @@ mod recordings;
 mod reservoir;
 mod run;
 mod summary;
+mod train;
 mod units;
 
 /// The extension module `engram._engram`.
@@ -32,5 +33,6 @@ fn _engram(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(model::models, m)?)?;
     m.add_class::<reservoir::Esn>()?;
     m.add_function(wrap_pyfunction!(reservoir::run_reservoir_config, m)?)?;
+    m.add_function(wrap_pyfunction!(train::train_config, m)?)?;
     Ok(())
 }

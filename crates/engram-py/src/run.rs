@@ -128,7 +128,7 @@ impl Progress {
     }
 }
 
-fn write_stderr(py: Python<'_>, text: &str) {
+pub(crate) fn write_stderr(py: Python<'_>, text: &str) {
     // Progress is a courtesy: a closed or replaced stderr must not fail the run.
     if let Ok(err) = py.import("sys").and_then(|s| s.getattr("stderr")) {
         let _ = err.call_method1("write", (text,));
