@@ -42,9 +42,19 @@ pub fn one_minus_exp_neg(x: f32) -> f32 {
 /// `expf` reduction); `e^r` is a
 /// Taylor polynomial of degree 7 (error below 0.35⁸/8! = 5e-9) and `2^k` is built from
 /// the exponent bits.
+///
+/// `k` is rounded by adding and subtracting 1.5 · 2²³, which leaves `k` in the low
+/// bits of the sum, instead of `round_ties_even` and an `as i32` cast: the same
+/// round-to-nearest-even, so the same results bit for bit, but the saturating cast
+/// was compiled lane by lane (`vcvttss2si` and NaN checks), and the conductance-based
+/// update that calls this per neuron ran at 2.8 ns per neuron and step. COBA at
+/// 100,000 neurons, 0.3 s, one thread, alternating runs: 1.42–1.49 s before, 1.10–1.24 s
+/// after, with the same spikes bit for bit.
 #[inline(always)]
 pub fn exp_neg(x: f32) -> f32 {
-    let k = (-x / LN_2).max(-126.0).round_ties_even();
+    const ROUNDER: f32 = 12_582_912.0;
+    let shifted = (-x / LN_2).max(-126.0) + ROUNDER;
+    let k = shifted - ROUNDER;
     // Cody & Waite's split of ln 2: k · LN_2_HI is exact (LN_2_HI has 9 significant
     // bits, |k| ≤ 126 has 7), so r keeps the accuracy of x instead of that of x / ln 2.
     const LN_2_HI: f32 = 355.0 / 512.0;
@@ -58,7 +68,9 @@ pub fn exp_neg(x: f32) -> f32 {
     p = 0.5 + r * p;
     p = 1.0 + r * p;
     p = 1.0 + r * p;
-    let scale = f32::from_bits(((k as i32 + 127) as u32) << 23);
+    // |k| ≤ 126 < 2²², so the sum's bits are ROUNDER's plus k.
+    let k_int = shifted.to_bits().wrapping_sub(ROUNDER.to_bits());
+    let scale = f32::from_bits(k_int.wrapping_add(127) << 23);
     scale * p
 }
 
