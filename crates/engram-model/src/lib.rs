@@ -13,6 +13,7 @@
 pub mod dist;
 pub mod error;
 pub mod model;
+pub mod param_file;
 pub mod parse;
 pub mod plasticity;
 pub mod reader;

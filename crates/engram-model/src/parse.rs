@@ -177,7 +177,7 @@ fn read_population(t: &mut TableReader<'_>, name: &str, registry: &dyn Registry)
             None => e,
         }
     })?;
-    let params = read_params(t, kind.params, size)?;
+    let params = read_params(t, kind.params, size, Some((kind.name, kind.per_neuron)))?;
     if let Err((key, msg)) = (kind.check)(&params) {
         let path = t.key_path(key);
         return Err(match t.get(key) {
@@ -230,13 +230,35 @@ fn read_population(t: &mut TableReader<'_>, name: &str, registry: &dyn Registry)
     })
 }
 
-/// Reads the parameters `specs` from `t`, filling in defaults; `size` bounds index lists.
-pub(crate) fn read_params(t: &mut TableReader<'_>, specs: &[ParamSpec], size: u64) -> Result<Params> {
+/// Reads the parameters `specs` from `t`, filling in defaults; `size` bounds index lists
+/// and is the number of neurons. `per_neuron` names the model and the parameters that
+/// may take a value per neuron (none when `None`).
+pub(crate) fn read_params(
+    t: &mut TableReader<'_>,
+    specs: &[ParamSpec],
+    size: u64,
+    per_neuron: Option<(&str, &[&str])>,
+) -> Result<Params> {
     let mut params = Params::default();
     for spec in specs {
         let key = t.key_path(spec.name);
         let entry = t.get(spec.name);
         let value = match (spec.kind, entry) {
+            (ParamKind::Quantity(dim, _), Some(e)) if e.item.is_table_like() && per_neuron.is_some() => {
+                let (model, allowed) = per_neuron.expect("checked by the guard");
+                if !allowed.contains(&spec.name) {
+                    let msg = if allowed.is_empty() {
+                        format!("\"{model}\" takes one value for all its neurons, expected a quantity")
+                    } else {
+                        format!(
+                            "\"{model}\" takes one value for all its neurons here, expected a quantity (values per neuron: {})",
+                            allowed.join(", ")
+                        )
+                    };
+                    return Err(e.error(&key, msg));
+                }
+                per_neuron_value(&e, &key, dim, size as usize)?
+            }
             (ParamKind::Quantity(dim, _), Some(e)) => ParamValue::Scalar(e.quantity(&key, dim)?),
             (ParamKind::Number(_), Some(e)) => ParamValue::Scalar(e.number(&key)?),
             (ParamKind::Quantity(_, Default::Value(v)) | ParamKind::Number(Default::Value(v)), None) => {
@@ -274,6 +296,45 @@ pub(crate) fn read_params(t: &mut TableReader<'_>, specs: &[ParamSpec], size: u6
         params.insert(spec.name, value);
     }
     Ok(params)
+}
+
+/// A parameter's value per neuron: `{ file = "x.npy", unit = "1 ms" }` (file values
+/// times `unit`, which defaults to the SI unit) or a distribution table drawn per neuron.
+/// Time constants must be positive.
+fn per_neuron_value(e: &Entry<'_>, key: &str, dim: Dim, n: usize) -> Result<ParamValue> {
+    let mut t = e.table(key, "a quantity, a distribution table, or { file = \"values.npy\" }")?;
+    let positive = dim == Dim::TIME;
+    if let Some(fe) = t.get("file") {
+        let fk = t.key_path("file");
+        let file = fe.as_str(&fk, "the path of a .npy file, relative to the model file")?;
+        let unit = match t.get("unit") {
+            Some(u) => u.quantity(&t.key_path("unit"), dim)?,
+            None => 1.0,
+        };
+        t.finish()?;
+        let base = Path::new(&fe.src.name).parent().unwrap_or(Path::new(""));
+        let mut values = crate::param_file::read(&base.join(file), file, n).map_err(|m| fe.error(&fk, m))?;
+        values.iter_mut().for_each(|v| *v *= unit);
+        if positive {
+            if let Some(k) = values.iter().position(|&v| v <= 0.0) {
+                return Err(fe.error(&fk, format!("{file}: value [{k}] is {}, expected a positive time", values[k])));
+            }
+        }
+        return Ok(ParamValue::PerNeuron(values));
+    }
+    let (dist, _) = Dist::read(&mut t, &[dim])?;
+    t.finish()?;
+    let lowest_positive = dist.bounds().0 > 0.0 || matches!(dist, Dist::LogNormal { median, .. } if median > 0.0);
+    if positive && !lowest_positive {
+        return Err(e.error(
+            key,
+            "expected a distribution of positive times: uniform with `low` > 0, lognormal, or normal with `low` > 0",
+        ));
+    }
+    Ok(match dist {
+        Dist::Const(v) => ParamValue::Scalar(v),
+        d => ParamValue::Drawn(d),
+    })
 }
 
 fn read_ids(e: &Entry<'_>, key: &str, size: u64) -> Result<Vec<u64>> {

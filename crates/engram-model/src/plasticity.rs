@@ -45,7 +45,7 @@ pub(crate) fn read_plasticity(
             None => err,
         }
     })?;
-    let mut params = read_params(&mut t, spec.params, 0)?;
+    let mut params = read_params(&mut t, spec.params, 0, None)?;
     for p in spec.params.iter().filter(|p| matches!(p.kind, ParamKind::Population)) {
         if t.get(p.name).is_some() {
             params.insert(p.name, ParamValue::Population(population_ref(&mut t, p.name, model)?));
@@ -129,7 +129,7 @@ pub(crate) fn read_short_term(
             ),
         ));
     }
-    let params = read_params(&mut t, spec.params, 0)?;
+    let params = read_params(&mut t, spec.params, 0, None)?;
     if let Err((k, msg)) = (spec.check)(&params) {
         let path = t.key_path(k);
         return Err(match t.get(k) {

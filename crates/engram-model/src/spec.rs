@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::dist::Dist;
 use crate::units::Dim;
 
 /// The default of a parameter.
@@ -79,6 +80,9 @@ pub struct KindSpec {
     pub accepts_input: bool,
     /// Checks relations between parameters; on failure names the key and says why.
     pub check: fn(&Params) -> Result<(), (&'static str, String)>,
+    /// The parameters that may take one value per neuron (a file or a distribution);
+    /// the others take one value for the whole population.
+    pub per_neuron: &'static [&'static str],
 }
 
 /// A `check` for models whose parameters need no cross-checks.
@@ -105,6 +109,10 @@ pub enum ParamValue {
     Indices(Vec<u64>),
     /// A population, by its index in the model.
     Population(usize),
+    /// One value per neuron, SI units.
+    PerNeuron(Vec<f64>),
+    /// One value per neuron, to be drawn by the simulator (it owns the random streams).
+    Drawn(Dist),
 }
 
 impl Params {
@@ -113,12 +121,49 @@ impl Params {
         self.values.insert(name.to_string(), value);
     }
 
-    /// A scalar, if set.
+    /// A scalar, if set. For a value per neuron, the population's mean: what the
+    /// checks between parameters see.
     pub fn get(&self, name: &str) -> Option<f64> {
         match self.values.get(name) {
             Some(ParamValue::Scalar(v)) => Some(*v),
+            Some(ParamValue::PerNeuron(v)) => Some(v.iter().sum::<f64>() / v.len().max(1) as f64),
+            Some(ParamValue::Drawn(d)) => Some(d.mean()),
             _ => None,
         }
+    }
+
+    /// The values of a parameter set per neuron (after the simulator has drawn them).
+    pub fn per_neuron(&self, name: &str) -> Option<&[f64]> {
+        match self.values.get(name) {
+            Some(ParamValue::PerNeuron(v)) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// Whether a parameter has a value per neuron (given or still to be drawn).
+    pub fn varies(&self, name: &str) -> bool {
+        matches!(self.values.get(name), Some(ParamValue::PerNeuron(_) | ParamValue::Drawn(_)))
+    }
+
+    /// Replaces every value still to be drawn by `draw(name, distribution)`'s values,
+    /// one per neuron.
+    pub fn draw_per_neuron(&mut self, mut draw: impl FnMut(&str, &Dist) -> Vec<f64>) {
+        for (name, value) in &mut self.values {
+            if let ParamValue::Drawn(d) = value {
+                *value = ParamValue::PerNeuron(draw(name, d));
+            }
+        }
+    }
+
+    /// The parameters of neurons `range` of the population: values per neuron cut to it.
+    pub fn for_neurons(&self, range: std::ops::Range<usize>) -> Params {
+        let mut out = self.clone();
+        for value in out.values.values_mut() {
+            if let ParamValue::PerNeuron(v) = value {
+                *v = v[range.clone()].to_vec();
+            }
+        }
+        out
     }
 
     /// A scalar that has a default and so is always set.

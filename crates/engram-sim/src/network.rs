@@ -266,6 +266,22 @@ impl Network {
         let epoch = if min_delay == u16::MAX { 100 } else { min_delay as u64 };
         let slots = max_delay as usize + 1;
 
+        // Parameters drawn per neuron: one stream per (population, parameter), drawn in
+        // neuron order, so the values do not depend on the number of threads.
+        let params: Vec<engram_model::Params> = model
+            .populations
+            .iter()
+            .enumerate()
+            .map(|(pi, p)| {
+                let mut params = p.params.clone();
+                params.draw_per_neuron(|name, dist| {
+                    let k = p.kind.params.iter().position(|s| s.name == name).expect("a parameter of the model");
+                    let mut rng = stream(model.seed, Purpose::Param, pi as u64, k as u64);
+                    (0..p.size).map(|_| connect::draw(dist, &mut rng)).collect()
+                });
+                params
+            })
+            .collect();
         let mut workers: Vec<Worker> = (0..threads)
             .map(|w| Worker {
                 shards: model
@@ -275,6 +291,7 @@ impl Network {
                     .map(|(pi, p)| {
                         let info = &pops[pi];
                         let (lo, hi) = (info.bounds[w], info.bounds[w + 1]);
+                        let params = params[pi].for_neurons(lo..hi);
                         let n = hi - lo;
                         let ctx = BuildCtx { dt, seed: model.seed, population: pi, first: lo };
                         let poisson = p
@@ -290,7 +307,7 @@ impl Network {
                             })
                             .collect();
                         Shard {
-                            neuron: (info.model.build)(&p.params, n, &ctx),
+                            neuron: (info.model.build)(&params, n, &ctx),
                             n,
                             n_receptors: info.n_receptors,
                             ring: vec![0.0; slots * info.n_receptors * n],

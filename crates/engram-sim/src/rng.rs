@@ -20,6 +20,8 @@ pub enum Purpose {
     WeightsDelays = 5,
     /// Initial values of state variables.
     Init = 2,
+    /// Parameters drawn per neuron (one stream per population and parameter).
+    Param = 6,
     /// Poisson generators (one stream per neuron).
     PoissonGenerator = 3,
     /// Poisson inputs onto neurons (one stream per neuron and input).

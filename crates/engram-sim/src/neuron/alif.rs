@@ -31,9 +31,14 @@
 //! | `adapt_strength` | 1.8 | threshold increase per unit of adaptation, in units of `v_th - v_rest` (Bellec's β) |
 //! | `i_e` | 0 pA | constant injected current |
 //! | `reset` | `"subtract"` | `"subtract"` or `"to_v_reset"` |
+//!
+//! `tau_m`, `tau_syn_exc` and `tau_syn_inh` may take a value per neuron (a `.npy` file
+//! or a distribution, docs/model-file.md), as a layer trained with `per_neuron_tau`
+//! needs; the weights onto such a population are then voltages.
 
 use engram_model::{Default as D, Dim, KindSpec, ParamKind as P, ParamSpec, Params, StateSpec};
 
+use super::per_neuron::PerNeuronLif;
 use super::{q, BuildCtx, Neuron, NeuronModel};
 
 static SPEC: KindSpec = KindSpec {
@@ -63,9 +68,10 @@ static SPEC: KindSpec = KindSpec {
         StateSpec { name: "a", dim: Dim::ONE, doc: "adaptation (a spike adds 1 - ρ)" },
     ],
     receptors: &["exc", "inh"],
-    weight_dims: |_| &[Dim::VOLTAGE, Dim::CURRENT],
+    weight_dims: |p| if p.varies("tau_m") { &[Dim::VOLTAGE] } else { &[Dim::VOLTAGE, Dim::CURRENT] },
     accepts_input: true,
     check,
+    per_neuron: &["tau_m", "tau_syn_exc", "tau_syn_inh"],
 };
 
 /// The registry entry; synaptic currents are kept as `R I` (volts), as in `lif`.
@@ -94,6 +100,8 @@ struct Alif {
     fired: Vec<u8>,
     /// `v_from_i` (the I → V propagator) and `i_from_i` (the decay of I) per receptor.
     prop: [(f32, f32); 2],
+    /// The propagators per neuron, when a time constant differs between neurons.
+    per_neuron: Option<PerNeuronLif>,
     /// `1 - exp(-dt / tau_m)`.
     v_leak: f32,
     rho: f32,
@@ -110,15 +118,16 @@ struct Alif {
 fn build(p: &Params, n: usize, ctx: &BuildCtx) -> Box<dyn Neuron> {
     let h = ctx.dt;
     let tau_m = p.f("tau_m");
-    let prop = ["tau_syn_exc", "tau_syn_inh"].map(|key| {
-        let ts = p.f(key);
+    let receptor = |tau_m: f64, ts: f64| {
         let (beta, alpha) = ((-h / tau_m).exp(), (-h / ts).exp());
         // Exact V response at the end of a step to a unit R·I at its start, decaying
         // with tau_syn (Rotter & Diesmann 1999); tau_syn = tau_m is the limit h/τ·e^(-h/τ).
         let v_from_i =
             if (ts - tau_m).abs() < 1e-12 * tau_m { h / tau_m * beta } else { ts / (ts - tau_m) * (alpha - beta) };
         (v_from_i as f32, alpha as f32)
-    });
+    };
+    let prop = ["tau_syn_exc", "tau_syn_inh"].map(|key| receptor(tau_m, p.f(key)));
+    let per_neuron = PerNeuronLif::new(p, n, h, receptor);
     let v_rest = p.f("v_rest");
     Box::new(Alif {
         v: vec![v_rest as f32; n],
@@ -126,6 +135,7 @@ fn build(p: &Params, n: usize, ctx: &BuildCtx) -> Box<dyn Neuron> {
         adapt: vec![0.0; n],
         fired: vec![0; n],
         prop,
+        per_neuron,
         v_leak: -(-h / tau_m).exp_m1() as f32,
         rho: (-h / p.f("tau_adapt")).exp() as f32,
         v_rest,
@@ -137,20 +147,17 @@ fn build(p: &Params, n: usize, ctx: &BuildCtx) -> Box<dyn Neuron> {
     })
 }
 
-impl Neuron for Alif {
-    fn len(&self) -> usize {
-        self.v.len()
-    }
-
-    fn step(&mut self, _step: u64, input: &mut [f32], i_ext: f64, spiked: &mut Vec<u32>) {
+impl Alif {
+    /// One step of every neuron; `props(i)` is neuron i's `(v_inf, leak, v_from_i,
+    /// i_from_i)`, the last two per receptor.
+    #[inline(always)]
+    fn integrate(&mut self, input: &mut [f32], props: impl Fn(usize) -> (f32, f32, [f32; 2], [f32; 2])) {
         let n = self.v.len();
         let (in_exc, in_inh) = input.split_at_mut(n);
-        let v_inf = (self.v_rest + self.resistance * (self.i_e + i_ext)) as f32;
-        let (leak, rho, v_th, per_a, v_rest) =
-            (self.v_leak, self.rho, self.v_th, self.theta_per_adapt, self.v_rest as f32);
-        let [(pe, de), (pi, di)] = self.prop;
+        let (rho, v_th, per_a, v_rest) = (self.rho, self.v_th, self.theta_per_adapt, self.v_rest as f32);
         let [ie, ii] = &mut self.i_syn;
         for i in 0..n {
+            let (v_inf, leak, [pe, pi], [de, di]) = props(i);
             let a = rho * self.adapt[i] + (1.0 - rho) * f32::from(self.fired[i]);
             self.adapt[i] = a;
             let theta = v_th + per_a * a;
@@ -165,6 +172,36 @@ impl Neuron for Alif {
             };
             self.fired[i] = fire as u8;
         }
+    }
+}
+
+impl Neuron for Alif {
+    fn len(&self) -> usize {
+        self.v.len()
+    }
+
+    fn step(&mut self, _step: u64, input: &mut [f32], i_ext: f64, spiked: &mut Vec<u32>) {
+        let i_drive = self.i_e + i_ext;
+        // One loop for both cases: the closure gives neuron i's propagators, constants
+        // for a uniform population (so the loop is the same as with scalars) or array
+        // entries when time constants differ.
+        match self.per_neuron.take() {
+            Some(h) => {
+                let ([ve, vi], [de, di]) = (&h.v_from_i, &h.i_from_i);
+                let v_rest = self.v_rest;
+                self.integrate(input, |i| {
+                    let v_inf = (v_rest + h.resistance[i] * i_drive) as f32;
+                    (v_inf, h.leak[i], [ve[i], vi[i]], [de[i], di[i]])
+                });
+                self.per_neuron = Some(h);
+            }
+            None => {
+                let v_inf = (self.v_rest + self.resistance * i_drive) as f32;
+                let [(pe, de), (pi, di)] = self.prop;
+                let leak = self.v_leak;
+                self.integrate(input, |_| (v_inf, leak, [pe, pi], [de, di]));
+            }
+        }
         super::collect_fired(&self.fired, spiked);
     }
 
@@ -176,7 +213,7 @@ impl Neuron for Alif {
         match var {
             0 => self.v[i] as f64,
             3 => self.adapt[i] as f64,
-            r => self.i_syn[r - 1][i] as f64 / self.resistance,
+            r => self.i_syn[r - 1][i] as f64 / self.per_neuron.as_ref().map_or(self.resistance, |h| h.resistance[i]),
         }
     }
 
@@ -184,7 +221,10 @@ impl Neuron for Alif {
         match var {
             0 => self.v[i] = value as f32,
             3 => self.adapt[i] = value as f32,
-            r => self.i_syn[r - 1][i] = (value * self.resistance) as f32,
+            r => {
+                self.i_syn[r - 1][i] =
+                    (value * self.per_neuron.as_ref().map_or(self.resistance, |h| h.resistance[i])) as f32
+            }
         }
     }
 }

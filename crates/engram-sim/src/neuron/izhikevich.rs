@@ -114,6 +114,7 @@ static SPEC: KindSpec = KindSpec {
     weight_dims: voltage_weights,
     accepts_input: true,
     check,
+    per_neuron: &[],
 };
 
 /// The registry entry. Weights are voltages, kept in mV.

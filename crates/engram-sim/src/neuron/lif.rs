@@ -32,9 +32,15 @@
 //! | `synapse` | `"exp"` | `"exp"`, `"alpha"` or `"delta"` |
 //!
 //! Defaults are NEST's `iaf_psc_exp` defaults.
+//!
+//! `tau_m`, `tau_syn_exc` and `tau_syn_inh` may take a value per neuron (a `.npy` file
+//! or a distribution, docs/model-file.md), with the `"exp"` or `"delta"` kernel; the
+//! weights onto such a population are then voltages (a current weight would need a
+//! different `R` per neuron).
 
 use engram_model::{Dim, KindSpec, ParamKind as P, ParamSpec, Params, StateSpec};
 
+use super::per_neuron::{PerNeuronLif, TIME_CONSTANTS};
 use super::{q, BuildCtx, Neuron, NeuronModel};
 use crate::propagator::expm;
 
@@ -62,13 +68,14 @@ static SPEC: KindSpec = KindSpec {
     weight_dims,
     accepts_input: true,
     check,
+    per_neuron: &["tau_m", "tau_syn_exc", "tau_syn_inh"],
 };
 
 /// The registry entry.
 pub static MODEL: NeuronModel = NeuronModel { spec: &SPEC, build, weight_scale };
 
 fn weight_dims(p: &Params) -> &'static [Dim] {
-    if p.choice("synapse") == "delta" {
+    if p.choice("synapse") == "delta" || p.varies("tau_m") {
         &[Dim::VOLTAGE]
     } else {
         &[Dim::VOLTAGE, Dim::CURRENT]
@@ -77,6 +84,11 @@ fn weight_dims(p: &Params) -> &'static [Dim] {
 
 fn check(p: &Params) -> Result<(), (&'static str, String)> {
     super::require_positive(p, &["tau_m", "c_m", "tau_syn_exc", "tau_syn_inh"])?;
+    if p.choice("synapse") == "alpha" {
+        if let Some(k) = TIME_CONSTANTS.into_iter().find(|k| p.varies(k)) {
+            return Err((k, "a value per neuron needs synapse = \"exp\" or \"delta\"".into()));
+        }
+    }
     if p.f("t_ref") < 0.0 {
         return Err(("t_ref", "expected a refractory period ≥ 0".into()));
     }
@@ -125,6 +137,8 @@ struct Lif {
     /// 1 where the neuron fired in the current step (scratch, see `membrane`).
     fired: Vec<u8>,
     prop: [Prop; 2],
+    /// The propagators per neuron, when a time constant differs between neurons.
+    per_neuron: Option<PerNeuronLif>,
     /// `1 - exp(-dt / tau_m)`, from `expm1`: stored as such it keeps full f32 precision
     /// at small dt, where `exp(-dt / tau_m)` in f32 would round its distance from 1.
     v_leak: f32,
@@ -144,11 +158,16 @@ fn build(p: &Params, n: usize, ctx: &BuildCtx) -> Box<dyn Neuron> {
         "delta" => Kernel::Delta,
         _ => Kernel::Exp,
     };
+    // State (V, I, X): dV = (-V + I)/tau_m, dI = -I/ts + X, dX = -X/ts.
+    let propagator = |tau_m: f64, ts: f64| expm([[-h / tau_m, h / tau_m, 0.0], [0.0, -h / ts, h], [0.0, 0.0, -h / ts]]);
+    let per_neuron = PerNeuronLif::new(p, n, h, |tau_m, ts| {
+        let e = propagator(tau_m, ts);
+        (e[0][1] as f32, e[1][1] as f32)
+    });
     let mut prop = [Prop::default(); 2];
     for (r, key) in ["tau_syn_exc", "tau_syn_inh"].iter().enumerate() {
         let ts = p.f(key);
-        // State (V, I, X): dV = (-V + I)/tau_m, dI = -I/ts + X, dX = -X/ts.
-        let e = expm([[-h / tau_m, h / tau_m, 0.0], [0.0, -h / ts, h], [0.0, 0.0, -h / ts]]);
+        let e = propagator(tau_m, ts);
         prop[r] = Prop {
             v_from_i: e[0][1] as f32,
             v_from_x: e[0][2] as f32,
@@ -167,6 +186,7 @@ fn build(p: &Params, n: usize, ctx: &BuildCtx) -> Box<dyn Neuron> {
         refractory: vec![0; n],
         fired: vec![0; n],
         prop,
+        per_neuron,
         v_leak: -(-h / tau_m).exp_m1() as f32,
         v_rest,
         resistance: tau_m / p.f("c_m"),
@@ -175,6 +195,13 @@ fn build(p: &Params, n: usize, ctx: &BuildCtx) -> Box<dyn Neuron> {
         v_reset: p.f("v_reset") as f32,
         ref_steps: (p.f("t_ref") / h).round() as u32,
     })
+}
+
+impl Lif {
+    /// `R` of neuron `i`.
+    fn resistance_of(&self, i: usize) -> f64 {
+        self.per_neuron.as_ref().map_or(self.resistance, |h| h.resistance[i])
+    }
 }
 
 impl Neuron for Lif {
@@ -191,6 +218,49 @@ impl Neuron for Lif {
         let [ie, ii] = &mut self.i_syn;
         let (v, refractory, fired) = (&mut self.v[..n], &mut self.refractory[..n], &mut self.fired[..n]);
         let (ie, ii, in_exc, in_inh) = (&mut ie[..n], &mut ii[..n], &mut in_exc[..n], &mut in_inh[..n]);
+        if let Some(h) = &self.per_neuron {
+            let i_drive = self.i_e + i_ext;
+            let v_inf_of = |i: usize| (self.v_rest + h.resistance[i] * i_drive) as f32;
+            match self.kernel {
+                Kernel::Exp => {
+                    let ([ve, vi], [de, di]) = (&h.v_from_i, &h.i_from_i);
+                    for i in 0..n {
+                        let integrated = v[i] + (v_inf_of(i) - v[i]) * h.leak[i] + ve[i] * ie[i] + vi[i] * ii[i];
+                        ie[i] = ie[i] * de[i] + std::mem::take(&mut in_exc[i]);
+                        ii[i] = ii[i] * di[i] + std::mem::take(&mut in_inh[i]);
+                        super::membrane(
+                            &mut v[i],
+                            &mut refractory[i],
+                            &mut fired[i],
+                            integrated,
+                            v_th,
+                            v_reset,
+                            ref_steps,
+                        );
+                    }
+                }
+                Kernel::Delta => {
+                    for i in 0..n {
+                        let integrated = v[i]
+                            + (v_inf_of(i) - v[i]) * h.leak[i]
+                            + std::mem::take(&mut in_exc[i])
+                            + std::mem::take(&mut in_inh[i]);
+                        super::membrane(
+                            &mut v[i],
+                            &mut refractory[i],
+                            &mut fired[i],
+                            integrated,
+                            v_th,
+                            v_reset,
+                            ref_steps,
+                        );
+                    }
+                }
+                Kernel::Alpha => unreachable!("refused by `check`"),
+            }
+            super::collect_fired(fired, spiked);
+            return;
+        }
         match self.kernel {
             Kernel::Exp => {
                 for i in 0..n {
@@ -237,14 +307,14 @@ impl Neuron for Lif {
     fn get(&self, var: usize, i: usize) -> f64 {
         match var {
             0 => self.v[i] as f64,
-            r => self.i_syn[r - 1][i] as f64 / self.resistance,
+            r => self.i_syn[r - 1][i] as f64 / self.resistance_of(i),
         }
     }
 
     fn set(&mut self, var: usize, i: usize, value: f64) {
         match var {
             0 => self.v[i] = value as f32,
-            r => self.i_syn[r - 1][i] = (value * self.resistance) as f32,
+            r => self.i_syn[r - 1][i] = (value * self.resistance_of(i)) as f32,
         }
     }
 }

@@ -84,6 +84,7 @@ static SPEC: KindSpec = KindSpec {
     weight_dims: conductance_weights,
     accepts_input: true,
     check,
+    per_neuron: &[],
 };
 
 /// The registry entry. Weights are conductances, kept in siemens.

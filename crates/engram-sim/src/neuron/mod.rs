@@ -10,6 +10,7 @@ pub mod hh;
 pub mod izhikevich;
 pub mod lif;
 pub mod lif_cond;
+pub(crate) mod per_neuron;
 pub mod poisson_generator;
 pub mod spike_generator;
 #[cfg(test)]

@@ -25,6 +25,7 @@ static SPEC: KindSpec = KindSpec {
     weight_dims: no_weights,
     accepts_input: false,
     check,
+    per_neuron: &[],
 };
 
 /// The registry entry.
