@@ -222,9 +222,10 @@ fn a_sparse_masked_layer_trains_and_exports_only_its_connections() {
     assert_eq!(summary["n_synapses"].as_f64().unwrap(), existing + 128.0 * 10.0);
 }
 
-/// A recurrent ALIF layer reset by subtraction with a max-membrane readout (the
-/// mnist1d network, one time constant per layer) exports too: `alif` neurons and a
-/// recorded readout membrane.
+/// A recurrent ALIF layer reset by subtraction with a max-membrane readout and one
+/// trained time constant per neuron (the mnist1d example at reduced size) exports too:
+/// `alif` neurons with their time constants in `.npy` files, and a recorded readout
+/// membrane.
 #[test]
 fn recurrent_alif_exports_with_matching_decisions() {
     let dir = tempfile::tempdir().unwrap();
@@ -243,8 +244,6 @@ fn recurrent_alif_exports_with_matching_decisions() {
         "data.train_samples=1000",
         "--set",
         "data.test_samples=300",
-        "--set",
-        "network.layers.hidden.per_neuron_tau=false",
     ];
     let o = engram(&args, dir.path());
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
@@ -253,6 +252,8 @@ fn recurrent_alif_exports_with_matching_decisions() {
     assert!(trained >= 0.25, "test accuracy {trained}");
     let model = std::fs::read_to_string(dir.path().join("run/export/model.toml")).unwrap();
     assert!(model.contains("model = \"alif\"") && model.contains("file = \"hidden_w_rec.npy\""), "{model}");
+    // The example trains one time constant per neuron: they go to files.
+    assert!(model.contains("tau_m = { file = \"hidden_tau_m.npy\" }"), "{model}");
     let agreement = m["export"]["agreement"].as_f64().unwrap();
     assert!(agreement >= 0.99, "simulator and training graph agree on {agreement}");
     let simulated = m["export"]["test_accuracy"].as_f64().unwrap();

@@ -55,21 +55,18 @@ pub struct Layout {
 
 /// Writes `model.toml` and the weight files of `net` into `dir` (which must exist),
 /// with `inputs` (one `steps × channels` spike raster per sample, as the training
-/// graph sees them) as the spike generator's spikes. Fails, saying why, for networks
-/// the simulator's models cannot express (per-neuron time constants).
+/// graph sees them) as the spike generator's spikes. A layer with one time constant
+/// per neuron gets them as `.npy` files (`LAYER_tau_m.npy`, `LAYER_tau_syn.npy`, in
+/// seconds).
 pub fn write(net: &Network<f32>, name: &str, inputs: &[Vec<f32>], dir: &Path, sigma: f64) -> Result<Layout, String> {
     let dt = net.dt;
     let ms = |s: f64| format!("\"{} ms\"", s * 1e3);
     let tau = |decay: f32| -dt / f64::from(decay).ln();
     let mut longest = 0.0f64;
     for layer in &net.layers {
-        if layer.alpha.value.len() > 1 || layer.beta.value.len() > 1 {
-            return Err(format!(
-                "layer \"{}\" has a time constant per neuron (per_neuron_tau), which a population cannot express",
-                layer.spec.name
-            ));
+        for &decay in layer.alpha.value.iter().chain(&layer.beta.value) {
+            longest = longest.max(tau(decay));
         }
-        longest = longest.max(tau(layer.alpha.value[0])).max(tau(layer.beta.value[0]));
         if let Some(a) = layer.spec.cell.adaptation {
             longest = longest.max(-dt / a.rho.ln());
         }
@@ -112,7 +109,7 @@ pub fn write(net: &Network<f32>, name: &str, inputs: &[Vec<f32>], dir: &Path, si
     let mut source = "input".to_string();
     for layer in &net.layers {
         let name = &layer.spec.name;
-        population(&mut toml, layer, dt);
+        population(&mut toml, layer, dt, dir)?;
         let w_in = Array2::from_shape_vec((layer.spec.n_in, layer.spec.n_out), layer.w_in.value.clone())
             .expect("w_in is n_in × n_out");
         let file = match (&layer.spec.projection, &layer.delay_in) {
@@ -190,10 +187,22 @@ pub fn write(net: &Network<f32>, name: &str, inputs: &[Vec<f32>], dir: &Path, si
 }
 
 /// The `[populations.NAME]` table of a layer.
-fn population(toml: &mut String, layer: &Layer<f32>, dt: f64) {
+/// The `[populations.NAME]` table of a layer; time constants per neuron go to `.npy`
+/// files in `dir`.
+fn population(toml: &mut String, layer: &Layer<f32>, dt: f64, dir: &Path) -> Result<(), String> {
     let ms = |s: f64| format!("\"{} ms\"", s * 1e3);
-    let tau = |decay: f32| ms(-dt / f64::from(decay).ln());
-    let (tau_m, tau_syn) = (tau(layer.beta.value[0]), tau(layer.alpha.value[0]));
+    let tau = |decay: f32| -dt / f64::from(decay).ln();
+    let time_constant = |decays: &[f32], what: &str| -> Result<String, String> {
+        if let [decay] = decays {
+            return Ok(ms(tau(*decay)));
+        }
+        let file = format!("{}_{what}.npy", layer.spec.name);
+        let values = Array1::from_iter(decays.iter().map(|&d| tau(d)));
+        let out = File::create(dir.join(&file)).map_err(|e| format!("cannot write {file}: {e}"))?;
+        values.write_npy(out).map_err(|e| format!("cannot write {file}: {e}"))?;
+        Ok(format!("{{ file = \"{file}\" }}"))
+    };
+    let (tau_m, tau_syn) = (time_constant(&layer.beta.value, "tau_m")?, time_constant(&layer.alpha.value, "tau_syn")?);
     let cell = &layer.spec.cell;
     let _ = writeln!(toml, "[populations.{}]\nn = {}", layer.spec.name, layer.spec.n_out);
     let _ = writeln!(toml, "tau_m = {tau_m}\ntau_syn_exc = {tau_syn}\ntau_syn_inh = {tau_syn}");
@@ -210,6 +219,7 @@ fn population(toml: &mut String, layer: &Layer<f32>, dt: f64) {
             "model = \"alif\"\nv_th = \"1 mV\"\ntau_adapt = {tau_adapt}\nadapt_strength = {strength}\nreset = \"{reset}\"\n"
         );
     }
+    Ok(())
 }
 
 /// The `[projections.NAME]` table of weights read from `file`.
