@@ -24,7 +24,7 @@ use crate::tasks::MackeyGlass;
 type Result<T> = std::result::Result<T, ModelError>;
 
 /// The task names a configuration may give.
-pub const TASKS: [&str; 4] = ["mackey_glass", "narma", "memory_capacity", "lorenz"];
+pub const TASKS: [&str; 5] = ["mackey_glass", "narma", "memory_capacity", "lorenz", "sines"];
 /// The readout kinds.
 pub const READOUTS: [&str; 3] = ["ridge", "rls", "force"];
 
@@ -152,6 +152,13 @@ pub fn parse_config(file: &str, stem: &str, text: &str, overrides: &[String]) ->
                 "generation needs a task whose input is its own output (mackey_glass or lorenz)",
             ));
         }
+        if task.autonomous() && liquid.is_none() && esn.feedback_scaling <= 0.0 {
+            return Err(src.error(
+                None,
+                "reservoir.feedback_scaling",
+                "the sines task has no input: the readout's output must be fed back (feedback_scaling > 0)",
+            ));
+        }
         let experiment = Experiment { task, mode, esn, readout, train, test, washout, seed, intrinsic };
         Ok(Config { name, experiment, sweep, liquid })
     })
@@ -210,12 +217,19 @@ fn read_task(t: &mut TableReader<'_>) -> Result<(Task, Mode, usize, usize, usize
             "generation" => Mode::Generation,
             _ => Mode::OneStep,
         },
+        // An autonomous pattern can only be generated.
+        None if kind == "sines" => Mode::Generation,
         None => Mode::OneStep,
     };
+    if kind == "sines" && mode == Mode::OneStep {
+        let e = t.get("mode").expect("one_step was given");
+        return Err(e.error("task.mode", "the sines task has no input to predict from: expected \"generation\""));
+    }
     let (train_default, test_default) = match kind {
         "mackey_glass" => (1599, 400),
         "narma" => (4000, 1000),
         "memory_capacity" => (5000, 2000),
+        "sines" => (12000, 6000),
         _ => (5000, 1000),
     };
     let train = positive_count(t, "train", train_default, "the number of training steps")?;
@@ -251,6 +265,7 @@ fn read_task(t: &mut TableReader<'_>) -> Result<(Task, Mode, usize, usize, usize
             }
             Task::MemoryCapacity { max_delay }
         }
+        "sines" => Task::Sines { period: positive_count(t, "period", 1200, "the number of steps per period")? },
         _ => Task::Lorenz {
             h: number_in(t, "h", 0.03, 0.0, f64::INFINITY, true)?,
             horizon: positive_count(t, "horizon", 1, "the number of steps ahead")?,

@@ -51,6 +51,12 @@ pub enum Task {
         /// Steps ahead.
         horizon: usize,
     },
+    /// A periodic pattern generated with no input, from the readout's feedback alone
+    /// (Sussillo & Abbott 2009, Fig. 2; [`crate::tasks::sines`]).
+    Sines {
+        /// Steps per period.
+        period: usize,
+    },
 }
 
 impl Task {
@@ -61,7 +67,14 @@ impl Task {
             Task::Narma { .. } => "narma",
             Task::MemoryCapacity { .. } => "memory_capacity",
             Task::Lorenz { .. } => "lorenz",
+            Task::Sines { .. } => "sines",
         }
+    }
+
+    /// Whether the reservoir has no input: its one input channel stays 0, in training
+    /// and in generation, and only the fed-back output drives it.
+    pub fn autonomous(&self) -> bool {
+        matches!(self, Task::Sines { .. })
     }
 }
 
@@ -182,6 +195,7 @@ pub fn task_data(task: &Task, steps: usize, seed: u64) -> Data {
             }
             (s[..3 * steps].to_vec(), 3, s[3 * horizon..].to_vec(), 3)
         }
+        Task::Sines { period } => (vec![0.0; steps], 1, crate::tasks::sines(steps, *period), 1),
     }
 }
 
@@ -200,6 +214,7 @@ pub fn task_dims(task: &Task) -> (usize, usize) {
     match task {
         Task::MemoryCapacity { max_delay } => (1, *max_delay),
         Task::Lorenz { .. } => (3, 3),
+        Task::Sines { .. } => (1, 1),
         _ => (1, 1),
     }
 }
@@ -232,7 +247,8 @@ pub fn run_on(exp: &Experiment, mut esn: Esn, fit_start: Instant) -> Outcome {
     let readout: Readout = match &exp.readout {
         ReadoutSpec::Online(kind) => {
             let mut online = OnlineReadout::new(*kind, n, dout);
-            online.train(&mut esn, &input[..exp.train * din], din, &target[..exp.train * dout], washout);
+            let own_input = !exp.task.autonomous();
+            online.train(&mut esn, &input[..exp.train * din], din, &target[..exp.train * dout], washout, own_input);
             Readout::Online(online)
         }
         spec => {
@@ -262,7 +278,7 @@ pub fn run_on(exp: &Experiment, mut esn: Esn, fit_start: Instant) -> Outcome {
             let states = esn.run(&input[exp.train * din..], din, teacher(exp.train, steps));
             readout.predict_all(&states, n, dout)
         }
-        Mode::Generation => generate(&mut esn, &readout, exp.test, din, dout),
+        Mode::Generation => generate(&mut esn, &readout, exp.test, din, dout, !exp.task.autonomous()),
     };
     let run_s = run_start.elapsed().as_secs_f64();
 
@@ -354,15 +370,18 @@ impl Readout {
 }
 
 /// Closed-loop generation of `steps` outputs from the reservoir's current state: the
-/// output predicted from the last state is the next input (and the fed-back output).
-fn generate(esn: &mut Esn, readout: &Readout, steps: usize, din: usize, dout: usize) -> Vec<f64> {
-    assert_eq!(din, dout, "generation feeds outputs back as inputs");
+/// output predicted from the last state is the fed-back output and, with `own_input`,
+/// the next input too (else the input stays 0: an autonomous task).
+fn generate(esn: &mut Esn, readout: &Readout, steps: usize, din: usize, dout: usize, own_input: bool) -> Vec<f64> {
+    assert!(!own_input || din == dout, "generation feeds outputs back as inputs");
     let mut y = vec![0.0; dout];
     readout.predict_one(&esn.state, &mut y);
     let mut out = Vec::with_capacity(steps * dout);
+    let silent = vec![0.0; din];
     for _ in 0..steps {
         let fb = if esn.w_fb.is_some() { y.clone() } else { Vec::new() };
-        let x = esn.step(&y, &fb).to_vec();
+        let u = if own_input { y.clone() } else { silent.clone() };
+        let x = esn.step(&u, &fb).to_vec();
         readout.predict_one(&x, &mut y);
         out.extend_from_slice(&y);
     }

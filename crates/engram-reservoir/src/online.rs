@@ -110,15 +110,25 @@ impl OnlineReadout {
     }
 
     /// Trains over a training series: RLS with the true inputs, FORCE with the
-    /// readout's own previous output as input once the washout is over (when inputs
-    /// and outputs have the same dimension; otherwise it also uses the true inputs).
-    /// With feedback weights, the fed-back output is the previous target for RLS
-    /// (teacher forcing) and the readout's own previous output for FORCE.
-    pub fn train(&mut self, esn: &mut Esn, inputs: &[f64], din: usize, targets: &[f64], washout: usize) {
+    /// readout's own previous output as input once the washout is over (when
+    /// `own_input` and inputs and outputs have the same dimension; otherwise it also
+    /// uses the true inputs). With feedback weights, the fed-back output is the
+    /// previous target for RLS (teacher forcing) and the readout's own previous output
+    /// for FORCE, from the first step: Sussillo & Abbott's network learns in the loop
+    /// it will run in, which keeps its errors small from the start.
+    pub fn train(
+        &mut self,
+        esn: &mut Esn,
+        inputs: &[f64],
+        din: usize,
+        targets: &[f64],
+        washout: usize,
+        own_input: bool,
+    ) {
         let steps = inputs.len() / din;
         let k = self.outputs;
         let force = matches!(self.kind, OnlineKind::Force { .. });
-        let closed_loop = force && din == k;
+        let closed_loop = force && own_input && din == k;
         let mut own = vec![0.0; k];
         let mut previous_target = vec![0.0; k];
         for t in 0..steps {

@@ -120,6 +120,20 @@ pub fn lorenz(steps: usize, h: f64) -> Vec<f64> {
 }
 
 /// `steps` i.i.d. samples uniform in `[−1, 1]` (the memory-capacity input).
+/// The periodic target of Sussillo & Abbott (2009), Fig. 2: four harmonics,
+/// `f(t) = (1.3/1.5) [sin(ωt) + sin(2ωt)/2 + sin(3ωt)/6 + sin(4ωt)/3]` with
+/// `ω = 2π / period` (their `force_external_feedback_loop.m`: amplitude 1.3, frequency
+/// 1/60 in `sin(kπ f t)`, divided by 1.5), one value per step.
+pub fn sines(steps: usize, period: usize) -> Vec<f64> {
+    let omega = 2.0 * std::f64::consts::PI / period as f64;
+    (0..steps)
+        .map(|t| {
+            let w = omega * t as f64;
+            1.3 / 1.5 * (w.sin() + (2.0 * w).sin() / 2.0 + (3.0 * w).sin() / 6.0 + (4.0 * w).sin() / 3.0)
+        })
+        .collect()
+}
+
 pub fn uniform_input(steps: usize, seed: u64) -> Vec<f64> {
     let mut rng = stream(seed, Part::TaskData, 2);
     (0..steps).map(|_| rng.random_range(-1.0..=1.0)).collect()
