@@ -263,15 +263,7 @@ pub fn run_reservoir_config<'py>(
             path.display()
         )));
     }
-    let threads = match threads {
-        Some(0) => return Err(bad_argument("threads", "expected at least 1 thread, got 0")),
-        Some(t) => t,
-        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
-    };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| PyRuntimeError::new_err(format!("cannot start {threads} threads: {e}")))?;
+    let (threads, pool) = crate::run::thread_pool(threads)?;
     let (outcome, rates): (Outcome, Vec<engram_reservoir::PopulationRates>) = py
         .detach(|| {
             pool.install(|| match &config.liquid {

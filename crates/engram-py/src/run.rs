@@ -54,11 +54,7 @@ fn drive(py: Python<'_>, model: &Model, threads: usize, steps: u64, progress: bo
             let _ = tx.send(outcome);
         });
         loop {
-            // `Receiver` is not `Sync`, so it moves into the GIL-free closure and back.
-            let (back, msg) = py.detach(move || {
-                let m = rx.recv_timeout(POLL);
-                (rx, m)
-            });
+            let (back, msg) = recv_polling(py, rx);
             rx = back;
             match msg {
                 Ok(outcome) => {
@@ -134,4 +130,31 @@ pub(crate) fn write_stderr(py: Python<'_>, text: &str) {
         let _ = err.call_method1("write", (text,));
         let _ = err.call_method0("flush");
     }
+}
+
+/// The thread count a caller asked for (every core when `None`) and a rayon pool of
+/// that many threads.
+pub(crate) fn thread_pool(threads: Option<usize>) -> PyResult<(usize, rayon::ThreadPool)> {
+    let threads = match threads {
+        Some(0) => return Err(crate::errors::bad_argument("threads", "expected at least 1 thread, got 0")),
+        Some(t) => t,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(format!("cannot start {threads} threads: {e}")))?;
+    Ok((threads, pool))
+}
+
+/// Waits up to [`POLL`] for a message with the GIL released; hands the receiver back.
+pub(crate) fn recv_polling<T: Send>(
+    py: Python<'_>,
+    rx: mpsc::Receiver<T>,
+) -> (mpsc::Receiver<T>, Result<T, RecvTimeoutError>) {
+    // `Receiver` is not `Sync`, so it moves into the GIL-free closure and back.
+    py.detach(move || {
+        let m = rx.recv_timeout(POLL);
+        (rx, m)
+    })
 }

@@ -10,7 +10,6 @@
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::time::Duration;
 
 use engram_learn::train::{predictions, test_inputs, train, EpochReport, TrainOutcome};
 use numpy::{PyArray1, PyArrayMethods};
@@ -18,11 +17,8 @@ use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
-use crate::errors::{bad_argument, model_error};
-use crate::run::write_stderr;
-
-/// How often the waiting thread checks for signals.
-const POLL: Duration = Duration::from_millis(50);
+use crate::errors::model_error;
+use crate::run::{recv_polling, thread_pool, write_stderr};
 
 /// What the training thread tells the waiting one.
 enum Message {
@@ -47,15 +43,7 @@ pub fn train_config<'py>(
     quiet: bool,
 ) -> PyResult<Bound<'py, PyDict>> {
     let experiment = engram_learn::config::load(&path, &set.unwrap_or_default()).map_err(|e| model_error(py, e))?;
-    let threads = match threads {
-        Some(0) => return Err(bad_argument("threads", "expected at least 1 thread, got 0")),
-        Some(t) => t,
-        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
-    };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| PyRuntimeError::new_err(format!("cannot start {threads} threads: {e}")))?;
+    let (threads, pool) = thread_pool(threads)?;
     let stop = AtomicBool::new(false);
     let cfg = experiment.training.clone();
     let epochs = cfg.epochs;
@@ -87,11 +75,7 @@ pub fn train_config<'py>(
         });
         let mut interrupt = None;
         loop {
-            // `Receiver` is not `Sync`, so it moves into the GIL-free closure and back.
-            let (back, msg) = py.detach(move || {
-                let m = rx.recv_timeout(POLL);
-                (rx, m)
-            });
+            let (back, msg) = recv_polling(py, rx);
             rx = back;
             match msg {
                 Ok(Message::Epoch(r)) if !quiet => write_stderr(py, &format!("{}\n", r.line(epochs))),
