@@ -182,3 +182,22 @@ receptor = "exc"
     for pop in ("src", "cells"):
         np.testing.assert_array_equal(a.spikes(pop)[0], b.spikes(pop)[0])
         np.testing.assert_array_equal(a.spikes(pop)[1], b.spikes(pop)[1])
+
+
+def test_time_constants_drawn_per_neuron_give_each_neuron_its_own_period():
+    """tau_m drawn per neuron: under one constant current the neurons fire at as many
+    different rates, each between the closed-form rates of the distribution's bounds
+    (T = t_ref + tau ln((V_inf - V_reset)/(V_inf - V_th)), V_inf = V_rest + tau I / C)."""
+    net = engram.Network(duration="500 ms")
+    net.population("p", 50, "lif", tau_m={"dist": "uniform", "low": "10 ms", "high": "30 ms"}, i_e="500 pA",
+                   c_m="250 pF", v_rest="-70 mV", v_reset="-70 mV", v_th="-55 mV", t_ref="2 ms")
+    net.record_spikes("p")
+    counts = np.bincount(net.run(threads=2).spikes("p")[1], minlength=50)
+
+    def rate(tau):
+        v_inf = -70e-3 + tau / 250e-12 * 500e-12
+        return 1.0 / (2e-3 + tau * np.log((v_inf + 70e-3) / (v_inf + 55e-3)))
+
+    lowest, highest = rate(10e-3) * 0.5, rate(30e-3) * 0.5  # spikes in 0.5 s
+    assert np.all(counts >= np.floor(lowest) - 1) and np.all(counts <= np.ceil(highest) + 1), counts
+    assert len(np.unique(counts)) > 10, counts
