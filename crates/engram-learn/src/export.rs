@@ -17,9 +17,10 @@
 //! `w·G_k` and delay `k` steps), and one step of delay elsewhere (the training graph's
 //! `u[t] = x[t-1] · W`).
 //!
-//! Samples are laid out one after the other, `period` steps apart: `steps` steps of
-//! input, then a silent gap of ten times the longest time constant, in which the
-//! state decays back to rest (to e⁻¹⁰ of where it was) before the next sample.
+//! Samples are laid out one after the other, `period = steps + 1` steps apart, each one
+//! trial of the simulation (`simulation.trial`): the network starts every sample from
+//! rest, as the training graph does. (A silent gap between samples is not enough: a
+//! trained recurrent network can keep its activity up without input.)
 
 use std::fmt::Write as _;
 use std::fs::File;
@@ -39,7 +40,7 @@ pub struct Layout {
     pub samples: usize,
     /// Input steps of one sample.
     pub steps: usize,
-    /// Steps from one sample's start to the next one's (input plus gap).
+    /// Steps from one sample's start to the next one's (the input and one more step).
     pub period: usize,
     /// Time step (s).
     pub dt: f64,
@@ -61,18 +62,12 @@ pub struct Layout {
 pub fn write(net: &Network<f32>, name: &str, inputs: &[Vec<f32>], dir: &Path, sigma: f64) -> Result<Layout, String> {
     let dt = net.dt;
     let ms = |s: f64| format!("\"{} ms\"", s * 1e3);
-    let tau = |decay: f32| -dt / f64::from(decay).ln();
-    let mut longest = 0.0f64;
-    for layer in &net.layers {
-        for &decay in layer.alpha.value.iter().chain(&layer.beta.value) {
-            longest = longest.max(tau(decay));
-        }
-        if let Some(a) = layer.spec.cell.adaptation {
-            longest = longest.max(-dt / a.rho.ln());
-        }
-    }
     let steps = net.steps;
-    let period = steps + (10.0 * longest / dt).ceil() as usize;
+    // Each sample is one trial of the simulation: the network starts it from rest, as
+    // the training graph does, so activity a recurrent network keeps up on its own
+    // cannot carry over. The trial's last step has no input; the readout's state after
+    // the sample's last input step is sampled at its start.
+    let period = steps + 1;
     let samples = inputs.len();
     let io = |e: std::io::Error| format!("cannot write the export: {e}");
     let npy = |e: ndarray_npy::WriteNpyError| format!("cannot write the export: {e}");
@@ -83,11 +78,16 @@ pub fn write(net: &Network<f32>, name: &str, inputs: &[Vec<f32>], dir: &Path, si
     let _ = writeln!(
         toml,
         "# {name}, trained by `engram train` and exported: {samples} test samples, one every {period} steps \
-         ({steps} of input, then a gap). See docs/train.md, \"Export\"."
+         ({steps} of input, each sample one trial). See docs/train.md, \"Export\"."
     );
     let _ = writeln!(toml, "name = \"{name}_export\"\n");
-    let _ =
-        writeln!(toml, "[simulation]\ndt = {}\nduration = {}\nseed = 1\n", ms(dt), ms(dt * (samples * period) as f64));
+    let _ = writeln!(
+        toml,
+        "[simulation]\ndt = {}\nduration = {}\ntrial = {}\nseed = 1\n",
+        ms(dt),
+        ms(dt * (samples * period) as f64),
+        ms(dt * period as f64)
+    );
 
     let (mut times, mut ids) = (String::new(), String::new());
     let n_in = net.n_in();

@@ -15,6 +15,9 @@ pub struct Model {
     pub duration: f64,
     /// Seed of every random stream of the run.
     pub seed: u64,
+    /// Length of a trial in steps: at every multiple of it the neurons return to their
+    /// initial state and the input in flight is dropped (`None`: one trial).
+    pub trial_steps: Option<u64>,
     /// Populations, in file order.
     pub populations: Vec<Population>,
     /// Projections, in file order.

@@ -116,6 +116,17 @@ fn read_model(root: &mut TableReader<'_>, stem: &str, registry: &dyn Registry) -
         Some(e) => e.count("simulation.seed", "a seed")?,
         None => 1,
     };
+    let trial_steps = match sim.get("trial") {
+        Some(e) => {
+            let trial = e.quantity("simulation.trial", Dim::TIME)?;
+            let steps = (trial / dt).round();
+            if steps < 1.0 || ((trial / dt) - steps).abs() > 1e-6 * steps.max(1.0) {
+                return Err(e.error("simulation.trial", "expected a positive whole number of time steps"));
+            }
+            Some(steps as u64)
+        }
+        None => None,
+    };
     sim.finish()?;
 
     let pops_entry = root.require("populations", "a [populations.NAME] table per population")?;
@@ -136,6 +147,7 @@ fn read_model(root: &mut TableReader<'_>, stem: &str, registry: &dyn Registry) -
         dt,
         duration,
         seed,
+        trial_steps,
         populations,
         projections: Vec::new(),
         record: Record { spikes: Vec::new(), state: Vec::new(), rate_bin: 1e-3, weights: Vec::new() },

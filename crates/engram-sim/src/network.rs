@@ -140,6 +140,27 @@ struct Shard {
     /// `receptors × n` values added to the input of every step (empty: none), set by
     /// [`Network::set_held_input`].
     held: Vec<f32>,
+    /// How this shard's neurons were made, to make them again at the start of a trial:
+    /// the model's `build`, the parameters cut to the shard, its context, and the drawn
+    /// initial values (state variable index, one value per neuron of the shard).
+    make: (fn(&engram_model::Params, usize, &BuildCtx) -> Box<dyn Neuron>, engram_model::Params, BuildCtx),
+    init: Vec<(usize, Vec<f64>)>,
+}
+
+impl Shard {
+    /// Returns the neurons to their state at the start of the run and drops the input
+    /// in flight.
+    fn start_trial(&mut self) {
+        let (build, params, ctx) = &self.make;
+        self.neuron = build(params, self.n, ctx);
+        for (var, values) in &self.init {
+            for (i, &v) in values.iter().enumerate() {
+                self.neuron.set(*var, i, v);
+            }
+        }
+        self.ring.fill(0.0);
+        self.spikes.clear();
+    }
 }
 
 /// Where one state monitor's neurons live in a worker.
@@ -166,6 +187,8 @@ pub struct Network {
     dt: f64,
     step: u64,
     epoch: u64,
+    /// Steps per trial ([`Model::trial_steps`]).
+    trial: Option<u64>,
     slots: usize,
     pops: Vec<PopInfo>,
     projections: Vec<Proj>,
@@ -308,6 +331,8 @@ impl Network {
                             .collect();
                         Shard {
                             neuron: (info.model.build)(&params, n, &ctx),
+                            make: (info.model.build, params.clone(), ctx),
+                            init: Vec::new(),
                             n,
                             n_receptors: info.n_receptors,
                             ring: vec![0.0; slots * info.n_receptors * n],
@@ -338,7 +363,15 @@ impl Network {
                 for i in 0..p.size {
                     let w = owner(&pops[pi].bounds, i);
                     let value = connect::draw(dist, &mut rng);
-                    workers[w].shards[pi].neuron.set(var, i - pops[pi].bounds[w], value);
+                    let shard = &mut workers[w].shards[pi];
+                    let local = i - pops[pi].bounds[w];
+                    shard.neuron.set(var, local, value);
+                    if model.trial_steps.is_some() {
+                        if shard.init.last().is_none_or(|(v, _)| *v != var) {
+                            shard.init.push((var, Vec::with_capacity(shard.n)));
+                        }
+                        shard.init.last_mut().expect("pushed above").1.push(value);
+                    }
                 }
             }
         }
@@ -416,6 +449,7 @@ impl Network {
             dt,
             step: 0,
             epoch,
+            trial: model.trial_steps,
             slots,
             pending: vec![Vec::new(); pops.len()],
             pops,
@@ -607,11 +641,12 @@ impl Network {
         let mut next_check = self.step;
         while self.step < end {
             let t0 = self.step;
-            let m = self.epoch.min(end - t0);
+            let m = epoch_length(self.epoch, self.trial, t0, end);
+            let fresh = trial_starts(self.trial, t0);
             let Network { pops, projections, workers, pending, slots, .. } = self;
             let (pops, projections, pending, slots) = (&*pops, &*projections, &*pending, *slots);
             let epoch = |(w, worker): (usize, &mut Worker)| {
-                worker.deliver(w, t0, pops, projections, pending, slots);
+                worker.begin(w, t0, fresh, pops, projections, pending, slots);
                 worker.advance(t0, m, pops, slots);
             };
             if workers.len() == 1 {
@@ -657,12 +692,13 @@ impl Network {
             spike_mask,
             dt,
             epoch,
+            trial,
             step,
             weight_monitors,
             history,
             ..
         } = self;
-        let (pops, projections, slots, dt, epoch_len) = (&*pops, &*projections, *slots, *dt, *epoch);
+        let (pops, projections, slots, dt, epoch_len, trial) = (&*pops, &*projections, *slots, *dt, *epoch, *trial);
         let n_pops = pops.len();
         let shared_pending = RwLock::new(std::mem::take(pending));
         let generation = AtomicU64::new(0);
@@ -695,9 +731,10 @@ impl Network {
                                 break;
                             }
                             let (t0, m) = (epoch_t0.load(Ordering::Relaxed), epoch_m.load(Ordering::Relaxed));
-                            worker.deliver(
+                            worker.begin(
                                 w,
                                 t0,
+                                trial_starts(trial, t0),
                                 pops,
                                 projections,
                                 &shared_pending.read().expect("no panic holds it"),
@@ -737,7 +774,7 @@ impl Network {
                 if t >= end {
                     break Ok(());
                 }
-                let m = epoch_len.min(end - t);
+                let m = epoch_length(epoch_len, trial, t, end);
                 let check = t + m >= next_check;
                 epoch_t0.store(t, Ordering::Relaxed);
                 epoch_m.store(m, Ordering::Relaxed);
@@ -746,7 +783,9 @@ impl Network {
                 if let Some(epoch) = unrecorded.take() {
                     record(recordings, history, &shared_pending.read().expect("no panic holds it"), epoch);
                 }
-                worker0.deliver(0, t, pops, projections, &shared_pending.read().expect("no panic holds it"), slots);
+                let pending = shared_pending.read().expect("no panic holds it");
+                worker0.begin(0, t, trial_starts(trial, t), pops, projections, &pending, slots);
+                drop(pending);
                 worker0.advance(t, m, pops, slots);
                 let n_helpers = helpers.len();
                 if !wait_until(|| done.load(Ordering::Acquire) == n_helpers, &helpers) {
@@ -907,6 +946,18 @@ fn record_epoch(
     }
 }
 
+/// The length of the epoch starting at step `t`: `epoch` steps, cut short at the run's
+/// `end` and at the start of the next trial.
+fn epoch_length(epoch: u64, trial: Option<u64>, t: u64, end: u64) -> u64 {
+    let m = epoch.min(end - t);
+    trial.map_or(m, |k| m.min(k - t % k))
+}
+
+/// Whether a trial starts at step `t` (not the first: the network is built fresh).
+fn trial_starts(trial: Option<u64>, t: u64) -> bool {
+    trial.is_some_and(|k| t > 0 && t % k == 0)
+}
+
 /// Waits until `ready()` holds: spinning for up to 50 µs (an epoch of a large network
 /// takes about that long, and a spin answers within nanoseconds), then yielding the core,
 /// so a loaded machine is not made slower by spinning. Returns false if one of
@@ -957,6 +1008,26 @@ impl Worker {
 
     /// Adds the weights of the pending spikes into the ring buffers of owned targets,
     /// before the epoch starting at step `t0`.
+    /// Starts the epoch at step `t0`: delivers the last epoch's spikes, or, at the start
+    /// of a trial (`fresh`), returns the shards to their initial state instead.
+    #[allow(clippy::too_many_arguments)]
+    fn begin(
+        &mut self,
+        w: usize,
+        t0: u64,
+        fresh: bool,
+        pops: &[PopInfo],
+        projections: &[Proj],
+        pending: &[Vec<(u64, u32)>],
+        slots: usize,
+    ) {
+        if fresh {
+            self.shards.iter_mut().for_each(Shard::start_trial);
+        } else {
+            self.deliver(w, t0, pops, projections, pending, slots);
+        }
+    }
+
     fn deliver(
         &mut self,
         w: usize,

@@ -104,6 +104,8 @@ struct Alif {
     per_neuron: Option<PerNeuronLif>,
     /// `1 - exp(-dt / tau_m)`.
     v_leak: f32,
+    /// `exp(-dt / tau_m)`.
+    v_decay: f32,
     rho: f32,
     v_rest: f64,
     resistance: f64,
@@ -137,6 +139,7 @@ fn build(p: &Params, n: usize, ctx: &BuildCtx) -> Box<dyn Neuron> {
         prop,
         per_neuron,
         v_leak: -(-h / tau_m).exp_m1() as f32,
+        v_decay: (-h / tau_m).exp() as f32,
         rho: (-h / p.f("tau_adapt")).exp() as f32,
         v_rest,
         resistance: tau_m / p.f("c_m"),
@@ -148,20 +151,22 @@ fn build(p: &Params, n: usize, ctx: &BuildCtx) -> Box<dyn Neuron> {
 }
 
 impl Alif {
-    /// One step of every neuron; `props(i)` is neuron i's `(v_inf, leak, v_from_i,
-    /// i_from_i)`, the last two per receptor.
+    /// One step of every neuron; `props(i)` is neuron i's `(v_inf, decay, leak,
+    /// v_from_i, i_from_i)`, the last two per receptor. V relaxes as `V·β + V∞·(1 − β)`
+    /// (NEST's `V·P22 + ...`), the training graph's `β V` when V∞ = 0, so an exported
+    /// network's membrane is the trained one's bit for bit rather than within rounding.
     #[inline(always)]
-    fn integrate(&mut self, input: &mut [f32], props: impl Fn(usize) -> (f32, f32, [f32; 2], [f32; 2])) {
+    fn integrate(&mut self, input: &mut [f32], props: impl Fn(usize) -> (f32, f32, f32, [f32; 2], [f32; 2])) {
         let n = self.v.len();
         let (in_exc, in_inh) = input.split_at_mut(n);
         let (rho, v_th, per_a, v_rest) = (self.rho, self.v_th, self.theta_per_adapt, self.v_rest as f32);
         let [ie, ii] = &mut self.i_syn;
         for i in 0..n {
-            let (v_inf, leak, [pe, pi], [de, di]) = props(i);
+            let (v_inf, decay, leak, [pe, pi], [de, di]) = props(i);
             let a = rho * self.adapt[i] + (1.0 - rho) * f32::from(self.fired[i]);
             self.adapt[i] = a;
             let theta = v_th + per_a * a;
-            let v = self.v[i] + (v_inf - self.v[i]) * leak + pe * ie[i] + pi * ii[i];
+            let v = self.v[i] * decay + v_inf * leak + pe * ie[i] + pi * ii[i];
             ie[i] = ie[i] * de + std::mem::take(&mut in_exc[i]);
             ii[i] = ii[i] * di + std::mem::take(&mut in_inh[i]);
             let fire = v >= theta;
@@ -191,15 +196,15 @@ impl Neuron for Alif {
                 let v_rest = self.v_rest;
                 self.integrate(input, |i| {
                     let v_inf = (v_rest + h.resistance[i] * i_drive) as f32;
-                    (v_inf, h.leak[i], [ve[i], vi[i]], [de[i], di[i]])
+                    (v_inf, h.decay[i], h.leak[i], [ve[i], vi[i]], [de[i], di[i]])
                 });
                 self.per_neuron = Some(h);
             }
             None => {
                 let v_inf = (self.v_rest + self.resistance * i_drive) as f32;
                 let [(pe, de), (pi, di)] = self.prop;
-                let leak = self.v_leak;
-                self.integrate(input, |_| (v_inf, leak, [pe, pi], [de, di]));
+                let (decay, leak) = (self.v_decay, self.v_leak);
+                self.integrate(input, |_| (v_inf, decay, leak, [pe, pi], [de, di]));
             }
         }
         super::collect_fired(&self.fired, spiked);

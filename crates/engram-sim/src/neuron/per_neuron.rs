@@ -15,6 +15,8 @@ pub(crate) const TIME_CONSTANTS: [&str; 3] = ["tau_m", "tau_syn_exc", "tau_syn_i
 pub(crate) struct PerNeuronLif {
     /// `1 - exp(-dt / tau_m)`.
     pub leak: Vec<f32>,
+    /// `exp(-dt / tau_m)`.
+    pub decay: Vec<f32>,
     /// `tau_m / c_m`, for the drive `R (i_e + I_ext)` and for reading currents.
     pub resistance: Vec<f64>,
     /// Per receptor: the response of V over a step to a unit `R I` at its start.
@@ -40,6 +42,7 @@ impl PerNeuronLif {
         let ((ve, ie), (vi, ii)) = (per_receptor(&tau_exc), per_receptor(&tau_inh));
         Some(PerNeuronLif {
             leak: tau_m.iter().map(|&tm| -(-dt / tm).exp_m1() as f32).collect(),
+            decay: tau_m.iter().map(|&tm| (-dt / tm).exp() as f32).collect(),
             resistance: tau_m.iter().map(|&tm| tm / c_m).collect(),
             v_from_i: [ve, vi],
             i_from_i: [ie, ii],
