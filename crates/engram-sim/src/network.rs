@@ -143,7 +143,7 @@ struct Shard {
     /// How this shard's neurons were made, to make them again at the start of a trial:
     /// the model's `build`, the parameters cut to the shard, its context, and the drawn
     /// initial values (state variable index, one value per neuron of the shard).
-    make: (fn(&engram_model::Params, usize, &BuildCtx) -> Box<dyn Neuron>, engram_model::Params, BuildCtx),
+    make: (&'static NeuronModel, engram_model::Params, BuildCtx),
     init: Vec<(usize, Vec<f64>)>,
 }
 
@@ -151,8 +151,8 @@ impl Shard {
     /// Returns the neurons to their state at the start of the run and drops the input
     /// in flight.
     fn start_trial(&mut self) {
-        let (build, params, ctx) = &self.make;
-        self.neuron = build(params, self.n, ctx);
+        let (model, params, ctx) = &self.make;
+        self.neuron = (model.build)(params, self.n, ctx);
         for (var, values) in &self.init {
             for (i, &v) in values.iter().enumerate() {
                 self.neuron.set(*var, i, v);
@@ -331,7 +331,7 @@ impl Network {
                             .collect();
                         Shard {
                             neuron: (info.model.build)(&params, n, &ctx),
-                            make: (info.model.build, params.clone(), ctx),
+                            make: (info.model, params.clone(), ctx),
                             init: Vec::new(),
                             n,
                             n_receptors: info.n_receptors,
@@ -955,7 +955,7 @@ fn epoch_length(epoch: u64, trial: Option<u64>, t: u64, end: u64) -> u64 {
 
 /// Whether a trial starts at step `t` (not the first: the network is built fresh).
 fn trial_starts(trial: Option<u64>, t: u64) -> bool {
-    trial.is_some_and(|k| t > 0 && t % k == 0)
+    trial.is_some_and(|k| t > 0 && t.is_multiple_of(k))
 }
 
 /// Waits until `ready()` holds: spinning for up to 50 µs (an epoch of a large network
