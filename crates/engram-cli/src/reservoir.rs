@@ -72,6 +72,7 @@ fn describe(config: &Config) -> Value {
             "connectivity": e.esn.connectivity,
             "bias_scaling": e.esn.bias_scaling,
             "feedback_scaling": e.esn.feedback_scaling,
+            "feedback_connectivity": e.esn.feedback_connectivity,
         },
         "readout": readout_json(&e.readout),
         "intrinsic_plasticity": e.intrinsic.map(|ip| json!({"eta": ip.eta, "mean": ip.mean, "std": ip.std, "epochs": ip.epochs})),

@@ -125,6 +125,7 @@ impl Esn {
             connectivity,
             bias_scaling,
             feedback_scaling: 0.0,
+            feedback_connectivity: 1.0,
             seed,
         };
         Ok(Esn { params, ridge, esn: None, readout: None })

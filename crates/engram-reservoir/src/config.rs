@@ -292,6 +292,7 @@ fn read_reservoir(t: &mut TableReader<'_>, seed: u64) -> Result<EsnParams> {
         connectivity: number_in(t, "connectivity", d.connectivity, 0.0, 1.0, true)?,
         bias_scaling: number_in(t, "bias_scaling", d.bias_scaling, 0.0, f64::INFINITY, false)?,
         feedback_scaling: number_in(t, "feedback_scaling", d.feedback_scaling, 0.0, f64::INFINITY, false)?,
+        feedback_connectivity: number_in(t, "feedback_connectivity", d.feedback_connectivity, 0.0, 1.0, true)?,
         seed,
     })
 }

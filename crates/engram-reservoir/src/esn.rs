@@ -18,6 +18,7 @@
 //! | `connectivity` | 0.1 | fraction of units each unit receives from (`W`, normal values) |
 //! | `bias_scaling` | 0.0 | `b` uniform in ±`bias_scaling` |
 //! | `feedback_scaling` | 0.0 | the non-zeros of `W_fb` are uniform in ±`feedback_scaling` (0: no feedback) |
+//! | `feedback_connectivity` | 1.0 | fraction of units each fed-back output reaches (reservoirpy's `fb_connectivity`) |
 //!
 //! `g` and `b_ip` are the gains and biases of intrinsic plasticity ([`crate::intrinsic`]),
 //! 1 and 0 unless trained. States are stored one time step after another (`N` values
@@ -28,7 +29,7 @@ use rayon::prelude::*;
 
 use engram_sim::fastmath;
 
-use crate::rng::{stream, Part};
+use crate::rng::{stream, Part, Stream};
 use crate::sparse::Csr;
 use crate::spectral::spectral_radius;
 
@@ -54,6 +55,8 @@ pub struct EsnParams {
     pub bias_scaling: f64,
     /// Half-width of the uniform feedback weights (0: no feedback).
     pub feedback_scaling: f64,
+    /// Fraction of units each fed-back output reaches.
+    pub feedback_connectivity: f64,
     /// Seed of every random stream of the reservoir.
     pub seed: u64,
 }
@@ -69,6 +72,7 @@ impl Default for EsnParams {
             connectivity: 0.1,
             bias_scaling: 0.0,
             feedback_scaling: 0.0,
+            feedback_connectivity: 1.0,
             seed: 0,
         }
     }
@@ -115,7 +119,12 @@ impl Esn {
         let w_fb = (params.feedback_scaling > 0.0 && outputs > 0).then(|| {
             let mut frng = stream(params.seed, Part::Feedback, 0);
             let s = params.feedback_scaling;
-            Csr::random(n, outputs, 1.0, &mut frng, |r| s * r.random_range(-1.0..=1.0))
+            if params.feedback_connectivity >= 1.0 {
+                // Dense, as in Sussillo & Abbott (2009): every unit hears every output.
+                Csr::random(n, outputs, 1.0, &mut frng, |r| s * r.random_range(-1.0..=1.0))
+            } else {
+                column_sparse(n, outputs, params.feedback_connectivity, &mut frng, |r| s * r.random_range(-1.0..=1.0))
+            }
         });
         Esn {
             params: params.clone(),
@@ -213,15 +222,28 @@ impl Esn {
 /// with random signs: drawn column by column so the count is exact per input, as
 /// reservoirpy's sparse Bernoulli draw of a single input column.
 fn input_matrix(n: usize, inputs: usize, connectivity: f64, seed: u64) -> Csr {
-    let per_input = ((connectivity * n as f64).round() as usize).clamp(1, n.max(1));
     let mut rng = stream(seed, Part::Input, 1);
-    let mut dense = vec![0.0; n * inputs];
-    for i in 0..inputs {
-        for r in rand::seq::index::sample(&mut rng, n, per_input) {
-            dense[r * inputs + i] = if rng.random::<bool>() { 1.0 } else { -1.0 };
+    column_sparse(n, inputs, connectivity, &mut rng, |r| if r.random::<bool>() { 1.0 } else { -1.0 })
+}
+
+/// An `n × columns` matrix with exactly `round(connectivity · n)` non-zeros (at least
+/// one) in each column, at distinct random rows, with values drawn from `value`: an
+/// input or fed-back output reaches a fixed number of units.
+fn column_sparse(
+    n: usize,
+    columns: usize,
+    connectivity: f64,
+    rng: &mut Stream,
+    mut value: impl FnMut(&mut Stream) -> f64,
+) -> Csr {
+    let per_column = ((connectivity * n as f64).round() as usize).clamp(1, n.max(1));
+    let mut dense = vec![0.0; n * columns];
+    for c in 0..columns {
+        for r in rand::seq::index::sample(rng, n, per_column) {
+            dense[r * columns + c] = value(rng);
         }
     }
-    Csr::from_dense(n, inputs, &dense)
+    Csr::from_dense(n, columns, &dense)
 }
 
 #[cfg(test)]
@@ -252,6 +274,18 @@ mod tests {
             let expect = 0.7 * x0[r] + 0.3 * pre.tanh();
             // fastmath::tanh is within 5e-7 relative of tanh, and |tanh| ≤ 1.
             assert!((next[r] - expect).abs() < 0.3 * 5e-7 + 1e-14);
+        }
+    }
+
+    #[test]
+    fn each_fed_back_output_reaches_the_asked_fraction_of_units() {
+        let p = EsnParams { units: 200, feedback_scaling: 0.5, feedback_connectivity: 0.1, ..EsnParams::default() };
+        let esn = Esn::new(&p, 1, 3);
+        let d = esn.w_fb.as_ref().expect("feedback is on").to_dense();
+        for o in 0..3 {
+            let col: Vec<f64> = (0..200).map(|r| d[r * 3 + o]).filter(|v| *v != 0.0).collect();
+            assert_eq!(col.len(), 20);
+            assert!(col.iter().all(|v| v.abs() <= 0.5));
         }
     }
 
