@@ -70,6 +70,7 @@ fn describe(config: &Config) -> Value {
             "input_scaling": e.esn.input_scaling,
             "input_connectivity": e.esn.input_connectivity,
             "connectivity": e.esn.connectivity,
+            "connectivity_rule": e.esn.connectivity_rule.name(),
             "bias_scaling": e.esn.bias_scaling,
             "feedback_scaling": e.esn.feedback_scaling,
             "feedback_connectivity": e.esn.feedback_connectivity,

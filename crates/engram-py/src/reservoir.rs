@@ -15,7 +15,7 @@
 use std::path::PathBuf;
 
 use engram_reservoir::experiment::{run as run_experiment, Outcome};
-use engram_reservoir::{load_config, run_lsm, EsnParams, Ridge};
+use engram_reservoir::{load_config, run_lsm, DegreeRule, EsnParams, Ridge};
 use faer::MatRef;
 use ndarray::Array2;
 use numpy::{PyArray1, PyArray2, PyReadonlyArray2};
@@ -123,6 +123,7 @@ impl Esn {
             input_scaling,
             input_connectivity,
             connectivity,
+            connectivity_rule: DegreeRule::FixedTotalNumber,
             bias_scaling,
             feedback_scaling: 0.0,
             feedback_connectivity: 1.0,

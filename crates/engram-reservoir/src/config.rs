@@ -18,6 +18,7 @@ use crate::experiment::{Experiment, Mode, ReadoutSpec, Task};
 use crate::intrinsic::IpParams;
 use crate::liquid::{Homeostasis, LiquidParams};
 use crate::online::OnlineKind;
+use crate::sparse::DegreeRule;
 use crate::sweep::{Sweep, SweepParam};
 use crate::tasks::MackeyGlass;
 
@@ -290,6 +291,14 @@ fn read_reservoir(t: &mut TableReader<'_>, seed: u64) -> Result<EsnParams> {
         input_scaling: number_in(t, "input_scaling", d.input_scaling, 0.0, f64::INFINITY, false)?,
         input_connectivity: number_in(t, "input_connectivity", d.input_connectivity, 0.0, 1.0, true)?,
         connectivity: number_in(t, "connectivity", d.connectivity, 0.0, 1.0, true)?,
+        connectivity_rule: match t.get("connectivity_rule") {
+            Some(e) => {
+                let path = t.key_path("connectivity_rule");
+                let name = choice(&e, &path, &DegreeRule::NAMES, "connectivity rule")?;
+                DegreeRule::from_name(name).expect("a known name")
+            }
+            None => d.connectivity_rule,
+        },
         bias_scaling: number_in(t, "bias_scaling", d.bias_scaling, 0.0, f64::INFINITY, false)?,
         feedback_scaling: number_in(t, "feedback_scaling", d.feedback_scaling, 0.0, f64::INFINITY, false)?,
         feedback_connectivity: number_in(t, "feedback_connectivity", d.feedback_connectivity, 0.0, 1.0, true)?,

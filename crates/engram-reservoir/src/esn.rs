@@ -15,7 +15,8 @@
 //! | `leak_rate` | 1.0 | `a` in (0, 1] |
 //! | `input_scaling` | 1.0 | the non-zeros of `W_in` are ±`input_scaling` |
 //! | `input_connectivity` | 0.1 | fraction of units each input reaches |
-//! | `connectivity` | 0.1 | fraction of units each unit receives from (`W`, normal values) |
+//! | `connectivity` | 0.1 | fraction of non-zeros in `W` (normal values) |
+//! | `connectivity_rule` | `fixed_total_number` | how they are placed: anywhere (reservoirpy's draw), or `fixed_indegree` (the same number per unit) |
 //! | `bias_scaling` | 0.0 | `b` uniform in ±`bias_scaling` |
 //! | `feedback_scaling` | 0.0 | the non-zeros of `W_fb` are uniform in ±`feedback_scaling` (0: no feedback) |
 //! | `feedback_connectivity` | 1.0 | fraction of units each fed-back output reaches (reservoirpy's `fb_connectivity`) |
@@ -30,7 +31,7 @@ use rayon::prelude::*;
 use engram_sim::fastmath;
 
 use crate::rng::{stream, Part, Stream};
-use crate::sparse::Csr;
+use crate::sparse::{Csr, DegreeRule};
 use crate::spectral::spectral_radius;
 
 /// Units below which a step runs on the calling thread.
@@ -49,8 +50,10 @@ pub struct EsnParams {
     pub input_scaling: f64,
     /// Fraction of units each input reaches.
     pub input_connectivity: f64,
-    /// Fraction of units each unit receives from.
+    /// Fraction of non-zeros in `W`.
     pub connectivity: f64,
+    /// How the non-zeros of `W` are placed.
+    pub connectivity_rule: DegreeRule,
     /// Half-width of the uniform bias.
     pub bias_scaling: f64,
     /// Half-width of the uniform feedback weights (0: no feedback).
@@ -70,6 +73,7 @@ impl Default for EsnParams {
             input_scaling: 1.0,
             input_connectivity: 0.1,
             connectivity: 0.1,
+            connectivity_rule: DegreeRule::FixedTotalNumber,
             bias_scaling: 0.0,
             feedback_scaling: 0.0,
             feedback_connectivity: 1.0,
@@ -107,7 +111,13 @@ impl Esn {
     /// spectral radius is exactly `spectral_radius`; `W_in` has ±`input_scaling`.
     pub fn new(params: &EsnParams, inputs: usize, outputs: usize) -> Esn {
         let n = params.units;
-        let mut w = Csr::random_normal(n, n, params.connectivity, &mut stream(params.seed, Part::Recurrent, 0));
+        let mut w = Csr::random_normal(
+            n,
+            n,
+            params.connectivity,
+            params.connectivity_rule,
+            &mut stream(params.seed, Part::Recurrent, 0),
+        );
         let raw_radius = spectral_radius(&w, params.seed).radius;
         if raw_radius > 0.0 {
             w.scale(params.spectral_radius / raw_radius);

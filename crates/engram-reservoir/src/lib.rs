@@ -40,6 +40,6 @@ pub use liquid::{Liquid, LiquidParams};
 pub use lsm::{run_lsm, LsmOutcome, PopulationRates};
 pub use online::{OnlineKind, OnlineReadout};
 pub use ridge::{cross_validate, CrossValidation, Moments, Ridge};
-pub use sparse::Csr;
+pub use sparse::{Csr, DegreeRule};
 pub use spectral::{dense_spectral_radius, spectral_radius, SpectralRadius};
 pub use sweep::{run_sweep, Sweep, SweepParam, SweepPoint};

@@ -16,6 +16,37 @@ use crate::rng::Stream;
 /// cost more in thread hand-over (a few µs) than it saves.
 const PARALLEL_MIN_NNZ: usize = 40_000;
 
+/// How the non-zeros of a random recurrent matrix are placed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DegreeRule {
+    /// A fixed total number, anywhere in the matrix (reservoirpy's draw; the default).
+    FixedTotalNumber,
+    /// A fixed number per row: every unit receives the same number of inputs.
+    FixedIndegree,
+}
+
+impl DegreeRule {
+    /// The names a configuration file uses.
+    pub const NAMES: [&'static str; 2] = ["fixed_total_number", "fixed_indegree"];
+
+    /// The rule named `name` (one of [`DegreeRule::NAMES`]).
+    pub fn from_name(name: &str) -> Option<DegreeRule> {
+        match name {
+            "fixed_total_number" => Some(DegreeRule::FixedTotalNumber),
+            "fixed_indegree" => Some(DegreeRule::FixedIndegree),
+            _ => None,
+        }
+    }
+
+    /// The rule's name in a configuration file.
+    pub fn name(self) -> &'static str {
+        match self {
+            DegreeRule::FixedTotalNumber => "fixed_total_number",
+            DegreeRule::FixedIndegree => "fixed_indegree",
+        }
+    }
+}
+
 /// A square or rectangular sparse matrix in CSR form.
 #[derive(Clone, Debug)]
 pub struct Csr {
@@ -62,9 +93,41 @@ impl Csr {
         Csr { rows, cols, row_start, indices, values }
     }
 
-    /// A random matrix with standard normal values (reservoirpy's default `W`).
-    pub fn random_normal(rows: usize, cols: usize, connectivity: f64, rng: &mut Stream) -> Csr {
-        Csr::random(rows, cols, connectivity, rng, |r| StandardNormal.sample(r))
+    /// A random `rows × cols` matrix with exactly `round(connectivity · rows · cols)`
+    /// non-zeros (at least one) at distinct positions drawn uniformly from the whole
+    /// matrix, with values drawn from `value` in row-major order of the positions:
+    /// reservoirpy's `W` (scipy's `sparse.random_array`), in which each row's count is
+    /// binomial and a unit may receive nothing.
+    pub fn random_total(
+        rows: usize,
+        cols: usize,
+        connectivity: f64,
+        rng: &mut Stream,
+        mut value: impl FnMut(&mut Stream) -> f64,
+    ) -> Csr {
+        let cells = rows * cols;
+        let count = ((connectivity * cells as f64).round() as usize).clamp(1.min(cells), cells);
+        let mut positions = sample(rng, cells, count).into_vec();
+        positions.sort_unstable();
+        let mut row_start = vec![0; rows + 1];
+        for &p in &positions {
+            row_start[p / cols + 1] += 1;
+        }
+        for r in 0..rows {
+            row_start[r + 1] += row_start[r];
+        }
+        let indices = positions.iter().map(|&p| (p % cols) as u32).collect();
+        let values = positions.iter().map(|_| value(rng) as f32).collect();
+        Csr { rows, cols, row_start, indices, values }
+    }
+
+    /// A random matrix with standard normal values, by `rule`.
+    pub fn random_normal(rows: usize, cols: usize, connectivity: f64, rule: DegreeRule, rng: &mut Stream) -> Csr {
+        let normal = |r: &mut Stream| StandardNormal.sample(r);
+        match rule {
+            DegreeRule::FixedTotalNumber => Csr::random_total(rows, cols, connectivity, rng, normal),
+            DegreeRule::FixedIndegree => Csr::random(rows, cols, connectivity, rng, normal),
+        }
     }
 
     /// A matrix from dense row-major values, keeping the non-zeros.
@@ -187,7 +250,7 @@ mod tests {
 
     #[test]
     fn random_rows_have_the_asked_degree_and_distinct_sorted_columns() {
-        let m = Csr::random_normal(50, 200, 0.1, &mut stream(1, Part::Recurrent, 0));
+        let m = Csr::random_normal(50, 200, 0.1, DegreeRule::FixedIndegree, &mut stream(1, Part::Recurrent, 0));
         for r in 0..50 {
             let row = &m.indices[m.row_start[r]..m.row_start[r + 1]];
             assert_eq!(row.len(), 20);
@@ -196,8 +259,25 @@ mod tests {
     }
 
     #[test]
+    fn a_fixed_total_has_the_asked_count_at_distinct_sorted_positions() {
+        let m = Csr::random_normal(300, 200, 0.1, DegreeRule::FixedTotalNumber, &mut stream(3, Part::Recurrent, 0));
+        assert_eq!(m.nnz(), 6000);
+        let degrees: Vec<usize> = (0..300).map(|r| m.row_start[r + 1] - m.row_start[r]).collect();
+        for r in 0..300 {
+            let row = &m.indices[m.row_start[r]..m.row_start[r + 1]];
+            assert!(row.windows(2).all(|w| w[0] < w[1]), "row {r}");
+        }
+        // Row counts are hypergeometric (mean 20, sd ≈ 4.2), not all equal as with a
+        // fixed in-degree.
+        assert!(degrees.iter().min() < degrees.iter().max());
+        let mean = degrees.iter().sum::<usize>() as f64 / 300.0;
+        let var = degrees.iter().map(|&d| (d as f64 - mean).powi(2)).sum::<f64>() / 299.0;
+        assert!((var.sqrt() - 4.24).abs() < 0.8, "sd of row counts {}", var.sqrt());
+    }
+
+    #[test]
     fn the_unchecked_row_product_is_bit_for_bit_the_checked_one() {
-        let m = Csr::random_normal(64, 300, 0.37, &mut stream(4, Part::Recurrent, 0));
+        let m = Csr::random_normal(64, 300, 0.37, DegreeRule::FixedIndegree, &mut stream(4, Part::Recurrent, 0));
         let x: Vec<f64> = (0..300).map(|i| (i as f64 * 0.91).cos() * 1e3f64.powf((i % 7) as f64 / 7.0)).collect();
         for r in 0..64 {
             let (lo, hi) = (m.row_start[r], m.row_start[r + 1]);
@@ -209,7 +289,7 @@ mod tests {
     #[test]
     fn matvec_equals_the_dense_product() {
         for (n, c) in [(30, 0.3), (400, 0.5)] {
-            let m = Csr::random_normal(n, n, c, &mut stream(2, Part::Recurrent, 0));
+            let m = Csr::random_normal(n, n, c, DegreeRule::FixedTotalNumber, &mut stream(2, Part::Recurrent, 0));
             let x: Vec<f64> = (0..n).map(|i| (i as f64 * 0.37).sin()).collect();
             let mut y = vec![0.0; n];
             m.matvec(&x, &mut y);

@@ -145,13 +145,14 @@ pub fn dense_spectral_radius(w: &Csr) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sparse::DegreeRule;
 
     #[test]
     fn arnoldi_matches_dense_eigenvalues() {
         // Sizes below and above the Krylov dimension: the first is exact by
         // construction (the space becomes the whole space), the others need restarts.
         for (n, c, seed) in [(50, 0.2, 1), (300, 0.1, 2), (600, 0.05, 3)] {
-            let w = Csr::random_normal(n, n, c, &mut stream(seed, Part::Recurrent, 0));
+            let w = Csr::random_normal(n, n, c, DegreeRule::FixedTotalNumber, &mut stream(seed, Part::Recurrent, 0));
             let dense = dense_spectral_radius(&w);
             let sr = spectral_radius(&w, seed);
             assert!((sr.radius - dense).abs() <= 1e-8 * dense, "n={n}: Arnoldi {} vs dense {dense}", sr.radius);
