@@ -264,6 +264,33 @@ fn lsm_adaptive_ei_example_reaches_its_target_rates_and_predicts_narma10() {
     assert!(out.join("rates.png").exists() && out.join("prediction.png").exists());
 }
 
+/// RLS without forgetting and with `P(0) = I/δ` ends at the ridge solution with
+/// `λ = δ` (Haykin §9.3; here the intercept is penalised too), so on the same liquid it
+/// predicts as the ridge readout does.
+#[test]
+fn rls_reads_a_liquid_out_as_ridge_does() {
+    let ridge =
+        run_example("lsm_adaptive_ei", &[&LSM_REDUCED[..], &["readout={ kind = \"ridge\", ridge = 1000.0 }"]].concat())
+            .0;
+    let rls =
+        run_example("lsm_adaptive_ei", &[&LSM_REDUCED[..], &["readout={ kind = \"rls\", delta = 1000.0 }"]].concat()).0;
+    let (a, b) = (ridge["nrmse"].as_f64().unwrap(), rls["nrmse"].as_f64().unwrap());
+    assert!(a < 0.9 && (a - b).abs() < 0.02, "ridge {a}, rls {b}");
+}
+
+#[test]
+fn force_on_a_liquid_is_refused() {
+    let (code, err) = run_liquid_with("[liquid]\n", "[readout]\nkind = \"force\"\n\n[liquid]\n");
+    assert_eq!(
+        (code, err.as_str()),
+        (
+            2,
+            "error: r.toml: readout.kind: FORCE trains while the readout's output drives the reservoir, and a liquid \
+             takes only the task's input: read a liquid out by \"ridge\" or \"rls\""
+        )
+    );
+}
+
 /// The base liquid configuration, with the example's model file copied beside it.
 fn run_liquid_with(from: &str, to: &str) -> (i32, String) {
     let base = r#"[task]

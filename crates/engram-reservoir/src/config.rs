@@ -131,11 +131,12 @@ pub fn parse_config(file: &str, stem: &str, text: &str, overrides: &[String]) ->
             if sweep.is_some() {
                 return Err(src.error(None, "sweep", "sweeps vary echo-state parameters; a [liquid] has none"));
             }
-            if matches!(readout, ReadoutSpec::Online(_)) {
+            if matches!(readout, ReadoutSpec::Online(OnlineKind::Force { .. })) {
                 return Err(src.error(
                     None,
                     "readout.kind",
-                    "a liquid is read out by ridge regression (kind = \"ridge\")",
+                    "FORCE trains while the readout's output drives the reservoir, and a liquid takes only the \
+                     task's input: read a liquid out by \"ridge\" or \"rls\"",
                 ));
             }
             if mode == Mode::Generation {

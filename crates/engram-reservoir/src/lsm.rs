@@ -8,7 +8,8 @@
 //! below — brings every neuron to its target rate from whatever the weights were. The
 //! rule stays on afterwards (as in Vogels et al.), so the readout sees the balanced
 //! liquid; by then it only follows fluctuations. Then the training steps are run and the
-//! ridge readout fitted on the filtered spike trains after the washout ("fit", `fit_s`,
+//! readout (ridge, or RLS over the stored states) fitted on the filtered spike trains
+//! after the washout ("fit", `fit_s`,
 //! includes building the network and the adaptation), and the test steps are run and
 //! predicted (`run_s`). Rates are measured per neuron over the training and test steps.
 
@@ -19,7 +20,14 @@ use faer::MatRef;
 
 use crate::experiment::{score, task_data, task_dims, Experiment, Outcome, ReadoutSpec};
 use crate::liquid::{target_rates, Liquid, LiquidParams};
+use crate::online::{OnlineKind, OnlineReadout};
 use crate::ridge::{cross_validate, Ridge};
+
+/// The fitted readout of a liquid.
+enum Readout {
+    Ridge(Ridge),
+    Online(OnlineReadout),
+}
 
 /// Width of the windows of the population-rate curve (s).
 pub const RATE_WINDOW: f64 = 1.0;
@@ -72,7 +80,8 @@ pub struct LsmOutcome {
 }
 
 /// Runs `exp`'s task on the liquid `liquid` with `threads` workers. `exp.esn` is not
-/// used; the readout must be a ridge readout.
+/// used; the readout is ridge regression or RLS (FORCE needs an input the readout can
+/// drive, which a liquid does not have).
 pub fn run_lsm(exp: &Experiment, liquid: &LiquidParams, threads: usize) -> Result<LsmOutcome, SimError> {
     let fit_start = Instant::now();
     let (din, dout) = task_dims(&exp.task);
@@ -96,22 +105,45 @@ pub fn run_lsm(exp: &Experiment, liquid: &LiquidParams, threads: usize) -> Resul
     let s = MatRef::from_column_major_slice(&states[washout * n..], n, kept);
     let y = MatRef::from_row_major_slice(&target[washout * dout..exp.train * dout], kept, dout);
     let mut cv_scores = Vec::new();
-    let ridge = match &exp.readout {
-        ReadoutSpec::Ridge(l) => Ridge::fit(s, y, *l),
+    let readout = match &exp.readout {
+        ReadoutSpec::Ridge(l) => Readout::Ridge(Ridge::fit(s, y, *l)),
         ReadoutSpec::RidgeCv { candidates, folds } => {
             let cv = cross_validate(s, y, candidates, *folds);
             cv_scores = cv.scores;
-            cv.readout
+            Readout::Ridge(cv.readout)
         }
-        ReadoutSpec::Online(_) => unreachable!("the configuration reader gives a liquid a ridge readout"),
+        // The liquid takes only the task's input, so RLS sees the same states whether
+        // it learns during the run or after it: it is applied to the stored states.
+        ReadoutSpec::Online(kind @ OnlineKind::Rls { .. }) => {
+            let mut rls = OnlineReadout::new(*kind, n, dout);
+            for i in 0..kept {
+                let at = (washout + i) * n;
+                rls.update(&states[at..at + n], &target[(washout + i) * dout..(washout + i + 1) * dout]);
+            }
+            Readout::Online(rls)
+        }
+        ReadoutSpec::Online(OnlineKind::Force { .. }) => {
+            unreachable!("the configuration reader refuses FORCE for a liquid")
+        }
     };
     let fit_s = fit_start.elapsed().as_secs_f64();
 
     let run_start = Instant::now();
     let test_states = machine.run(&input[exp.train * din..], din)?;
     let t = exp.test;
-    let p = ridge.predict(MatRef::from_column_major_slice(&test_states, n, t));
-    let prediction: Vec<f64> = (0..t).flat_map(|i| (0..dout).map(move |j| (i, j))).map(|(i, j)| p[(i, j)]).collect();
+    let prediction: Vec<f64> = match &readout {
+        Readout::Ridge(ridge) => {
+            let p = ridge.predict(MatRef::from_column_major_slice(&test_states, n, t));
+            (0..t).flat_map(|i| (0..dout).map(move |j| (i, j))).map(|(i, j)| p[(i, j)]).collect()
+        }
+        Readout::Online(rls) => {
+            let mut out = vec![0.0; t * dout];
+            for (state, o) in test_states.chunks_exact(n).zip(out.chunks_exact_mut(dout)) {
+                rls.predict_one(state, o);
+            }
+            out
+        }
+    };
     let run_s = run_start.elapsed().as_secs_f64();
     let truth = target[exp.train * dout..].to_vec();
     let (metrics, per_delay) = score(&exp.task, exp.mode, &truth, &prediction, dout);
@@ -159,7 +191,10 @@ pub fn run_lsm(exp: &Experiment, liquid: &LiquidParams, threads: usize) -> Resul
         prediction,
         dim: dout,
         per_delay,
-        ridge: Some(ridge.ridge),
+        ridge: match &readout {
+            Readout::Ridge(ridge) => Some(ridge.ridge),
+            Readout::Online(_) => None,
+        },
         cv_scores,
         raw_radius: f64::NAN,
     };
