@@ -46,8 +46,10 @@ class ESN:
 
     ``units``: reservoir size; ``spectral_radius``: of the recurrent matrix;
     ``leak_rate``: in (0, 1]; ``input_scaling``: the input weights are ±this;
-    ``input_connectivity``, ``connectivity``: fraction of units each input reaches and
-    each unit receives from; ``bias_scaling``: bias uniform in ±this; ``ridge``: the
+    ``input_connectivity``: fraction of units each input reaches; ``connectivity``:
+    fraction of non-zeros in the recurrent matrix, placed anywhere as reservoirpy does
+    (``connectivity_rule="fixed_total_number"``) or the same number per unit
+    (``"fixed_indegree"``); ``bias_scaling``: bias uniform in ±this; ``ridge``: the
     readout's regularisation; ``seed``: every random stream of the reservoir (the same
     seed gives the reservoir ``engram reservoir`` builds with that seed).
     """
@@ -63,6 +65,7 @@ class ESN:
         bias_scaling: float = 0.0,
         ridge: float = 1e-6,
         seed: int = 1,
+        connectivity_rule: str = "fixed_total_number",
     ) -> None:
         self._esn = _Esn(
             units,
@@ -74,6 +77,7 @@ class ESN:
             bias_scaling=bias_scaling,
             ridge=ridge,
             seed=seed,
+            connectivity_rule=connectivity_rule,
         )
 
     def fit(self, X: Any, Y: Any, warmup: int = 0) -> "ESN":

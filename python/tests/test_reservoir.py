@@ -54,6 +54,23 @@ def test_esn_fit_and_run_reproduce_the_configuration(mg_config):
     assert abs(nrmse(y[TRAIN:], pred) - mg_config["nrmse"]) < 1e-9
 
 
+def test_the_connectivity_rule_builds_the_configurations_reservoir():
+    # The same seed and rule give the reservoir `engram reservoir` builds, so the
+    # NRMSE is the configuration's with that rule, and differs from the other rule's.
+    scores = {}
+    for rule in ("fixed_indegree", "fixed_total_number"):
+        config = run_config(MACKEY_GLASS, threads=2, set=[f'reservoir.connectivity_rule="{rule}"'])
+        x, y = config["input"], config["target"]
+        pred = ESN(**MG_SETTINGS, connectivity_rule=rule).fit(x[:TRAIN], y[:TRAIN], warmup=WASHOUT).run(x[TRAIN:])
+        scores[rule] = nrmse(y[TRAIN:], pred)
+        assert abs(scores[rule] - config["nrmse"]) < 1e-9
+    assert scores["fixed_indegree"] != scores["fixed_total_number"]
+    with pytest.raises(
+        ValueError, match=r'^connectivity_rule: expected one of fixed_total_number, fixed_indegree, got "fixed_degree"$'
+    ):
+        ESN(units=10, connectivity_rule="fixed_degree")
+
+
 def test_one_dimensional_series_are_one_feature(mg_config):
     x, y = mg_config["input"][:, 0], mg_config["target"][:, 0]
     a = ESN(**MG_SETTINGS).fit(x[:TRAIN], y[:TRAIN], warmup=WASHOUT).run(x[TRAIN:])

@@ -80,7 +80,7 @@ impl Esn {
     #[new]
     #[pyo3(signature = (
         units, spectral_radius = 0.9, leak_rate = 1.0, input_scaling = 1.0, input_connectivity = 0.1,
-        connectivity = 0.1, bias_scaling = 0.0, ridge = 1e-6, seed = 1
+        connectivity = 0.1, bias_scaling = 0.0, ridge = 1e-6, seed = 1, connectivity_rule = "fixed_total_number"
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -93,6 +93,7 @@ impl Esn {
         bias_scaling: f64,
         ridge: f64,
         seed: u64,
+        connectivity_rule: &str,
     ) -> PyResult<Esn> {
         let check = |name: &str, v: f64, ok: bool, expected: &str| {
             if ok && v.is_finite() {
@@ -116,6 +117,12 @@ impl Esn {
         check("connectivity", connectivity, connectivity > 0.0 && connectivity <= 1.0, "a number > 0 and ≤ 1")?;
         check("bias_scaling", bias_scaling, bias_scaling >= 0.0, "a number ≥ 0")?;
         check("ridge", ridge, ridge >= 0.0, "a number ≥ 0")?;
+        let rule = DegreeRule::from_name(connectivity_rule).ok_or_else(|| {
+            bad_argument(
+                "connectivity_rule",
+                format!("expected one of {}, got \"{connectivity_rule}\"", DegreeRule::NAMES.join(", ")),
+            )
+        })?;
         let params = EsnParams {
             units,
             spectral_radius,
@@ -123,7 +130,7 @@ impl Esn {
             input_scaling,
             input_connectivity,
             connectivity,
-            connectivity_rule: DegreeRule::FixedTotalNumber,
+            connectivity_rule: rule,
             bias_scaling,
             feedback_scaling: 0.0,
             feedback_connectivity: 1.0,
