@@ -338,7 +338,7 @@ fn esn_fed_back(fed_back: &[f64], dout: usize, lo: usize, hi: usize) -> Option<(
 }
 
 /// A trained readout of either kind.
-enum Readout {
+pub(crate) enum Readout {
     Ridge(Ridge),
     Online(OnlineReadout),
 }
@@ -351,7 +351,8 @@ impl Readout {
         }
     }
 
-    fn predict_all(&self, states: &[f64], n: usize, dout: usize) -> Vec<f64> {
+    /// Outputs for `states` (`n` values per step), `dout` per step.
+    pub(crate) fn predict_all(&self, states: &[f64], n: usize, dout: usize) -> Vec<f64> {
         match self {
             Readout::Ridge(r) => {
                 let t = states.len() / n;

@@ -18,16 +18,10 @@ use std::time::Instant;
 use engram_sim::SimError;
 use faer::MatRef;
 
-use crate::experiment::{score, task_data, task_dims, Experiment, Outcome, ReadoutSpec};
+use crate::experiment::{score, task_data, task_dims, Experiment, Outcome, Readout, ReadoutSpec};
 use crate::liquid::{target_rates, Liquid, LiquidParams};
 use crate::online::{OnlineKind, OnlineReadout};
 use crate::ridge::{cross_validate, Ridge};
-
-/// The fitted readout of a liquid.
-enum Readout {
-    Ridge(Ridge),
-    Online(OnlineReadout),
-}
 
 /// Width of the windows of the population-rate curve (s).
 pub const RATE_WINDOW: f64 = 1.0;
@@ -130,20 +124,7 @@ pub fn run_lsm(exp: &Experiment, liquid: &LiquidParams, threads: usize) -> Resul
 
     let run_start = Instant::now();
     let test_states = machine.run(&input[exp.train * din..], din)?;
-    let t = exp.test;
-    let prediction: Vec<f64> = match &readout {
-        Readout::Ridge(ridge) => {
-            let p = ridge.predict(MatRef::from_column_major_slice(&test_states, n, t));
-            (0..t).flat_map(|i| (0..dout).map(move |j| (i, j))).map(|(i, j)| p[(i, j)]).collect()
-        }
-        Readout::Online(rls) => {
-            let mut out = vec![0.0; t * dout];
-            for (state, o) in test_states.chunks_exact(n).zip(out.chunks_exact_mut(dout)) {
-                rls.predict_one(state, o);
-            }
-            out
-        }
-    };
+    let prediction = readout.predict_all(&test_states, n, dout);
     let run_s = run_start.elapsed().as_secs_f64();
     let truth = target[exp.train * dout..].to_vec();
     let (metrics, per_delay) = score(&exp.task, exp.mode, &truth, &prediction, dout);

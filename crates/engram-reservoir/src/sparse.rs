@@ -26,20 +26,19 @@ pub enum DegreeRule {
 }
 
 impl DegreeRule {
-    /// The names a configuration file uses.
-    pub const NAMES: [&'static str; 2] = ["fixed_total_number", "fixed_indegree"];
+    /// Every rule, the default first.
+    pub const ALL: [DegreeRule; 2] = [DegreeRule::FixedTotalNumber, DegreeRule::FixedIndegree];
+
+    /// The names a configuration file uses, in the order of [`DegreeRule::ALL`].
+    pub const NAMES: [&'static str; 2] = [DegreeRule::ALL[0].name(), DegreeRule::ALL[1].name()];
 
     /// The rule named `name` (one of [`DegreeRule::NAMES`]).
     pub fn from_name(name: &str) -> Option<DegreeRule> {
-        match name {
-            "fixed_total_number" => Some(DegreeRule::FixedTotalNumber),
-            "fixed_indegree" => Some(DegreeRule::FixedIndegree),
-            _ => None,
-        }
+        DegreeRule::ALL.into_iter().find(|r| r.name() == name)
     }
 
     /// The rule's name in a configuration file.
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
             DegreeRule::FixedTotalNumber => "fixed_total_number",
             DegreeRule::FixedIndegree => "fixed_indegree",
