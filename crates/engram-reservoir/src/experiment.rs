@@ -243,6 +243,8 @@ pub fn run_on(exp: &Experiment, mut esn: Esn, fit_start: Instant) -> Outcome {
     let teacher = |lo: usize, hi: usize| esn_fed_back(&fed_back, dout, lo, hi);
 
     let mut ridge_used = None;
+    // The training states, kept for the test run to write into.
+    let mut buffer = Vec::new();
     let mut cv_scores = Vec::new();
     let readout: Readout = match &exp.readout {
         ReadoutSpec::Online(kind) => {
@@ -266,6 +268,7 @@ pub fn run_on(exp: &Experiment, mut esn: Esn, fit_start: Instant) -> Outcome {
                 ReadoutSpec::Online(_) => unreachable!("handled above"),
             };
             ridge_used = Some(ridge.ridge);
+            buffer = states;
             Readout::Ridge(ridge)
         }
     };
@@ -275,8 +278,9 @@ pub fn run_on(exp: &Experiment, mut esn: Esn, fit_start: Instant) -> Outcome {
     let truth = target[exp.train * dout..].to_vec();
     let prediction = match exp.mode {
         Mode::OneStep => {
-            let states = esn.run(&input[exp.train * din..], din, teacher(exp.train, steps));
-            readout.predict_all(&states, n, dout)
+            buffer.resize(exp.test * n, 0.0);
+            esn.run_into(&input[exp.train * din..], din, teacher(exp.train, steps), &mut buffer);
+            readout.predict_all(&buffer, n, dout)
         }
         Mode::Generation => generate(&mut esn, &readout, exp.test, din, dout, !exp.task.autonomous()),
     };

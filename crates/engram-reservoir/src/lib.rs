@@ -22,6 +22,7 @@ pub mod esn;
 pub mod experiment;
 pub mod intrinsic;
 pub mod liquid;
+mod lockstep;
 pub mod lsm;
 pub mod metrics;
 pub mod online;

@@ -52,10 +52,17 @@ impl Moments {
             1.0,
             par(),
         );
-        let mut xy = Mat::<f64>::zeros(n, targets.ncols());
-        matmul(xy.as_mut(), Accum::Replace, states, targets, 1.0, par());
-        let sum_x = (0..n).map(|i| states.row(i).iter().sum()).collect();
-        let sum_y = (0..targets.ncols()).map(|j| targets.col(j).iter().sum()).collect();
+        // `Σ x yᵀ` and `Σ x` in one pass over the states, as `X [Y 1]`: summing each
+        // row of the column-major states on its own would read them with a stride of
+        // `N` (one cache line per value: 60 ms for 10,000 states of 2,000 units).
+        let outputs = targets.ncols();
+        let targets_and_one =
+            Mat::<f64>::from_fn(t, outputs + 1, |i, j| if j < outputs { targets[(i, j)] } else { 1.0 });
+        let mut xy1 = Mat::<f64>::zeros(n, outputs + 1);
+        matmul(xy1.as_mut(), Accum::Replace, states, targets_and_one.as_ref(), 1.0, par());
+        let xy = xy1.subcols(0, outputs).to_owned();
+        let sum_x = xy1.col(outputs).iter().copied().collect();
+        let sum_y = (0..outputs).map(|j| targets.col(j).iter().sum()).collect();
         Moments { xx, xy, sum_x, sum_y, count: t }
     }
 

@@ -146,6 +146,25 @@ impl Csr {
         Csr { rows, cols, row_start, indices, values }
     }
 
+    /// `parts + 1` row boundaries that split the rows into `parts` contiguous ranges
+    /// of about equal numbers of non-zeros (the work of a product).
+    pub fn row_bounds(&self, parts: usize) -> Vec<usize> {
+        let parts = parts.max(1);
+        let nnz = self.nnz();
+        let mut bounds: Vec<usize> = (0..parts)
+            .map(|k| {
+                if nnz == 0 {
+                    k * self.rows / parts
+                } else {
+                    // The first row that starts at or after the k-th share of the work.
+                    self.row_start.partition_point(|&s| s * parts < k * nnz).min(self.rows)
+                }
+            })
+            .collect();
+        bounds.push(self.rows);
+        bounds
+    }
+
     /// Number of stored non-zeros.
     pub fn nnz(&self) -> usize {
         self.values.len()
@@ -246,6 +265,21 @@ unsafe fn row_dot_unchecked(idx: &[u32], val: &[f32], x: &[f64]) -> f64 {
 mod tests {
     use super::*;
     use crate::rng::{stream, Part};
+
+    #[test]
+    fn row_bounds_split_the_non_zeros_evenly() {
+        let m = Csr::random_normal(2000, 2000, 0.1, DegreeRule::FixedTotalNumber, &mut stream(1, Part::Recurrent, 0));
+        for parts in [1, 2, 3, 8] {
+            let b = m.row_bounds(parts);
+            assert_eq!((b.len(), b[0], b[parts]), (parts + 1, 0, 2000));
+            for k in 0..parts {
+                let work = m.row_start[b[k + 1]] - m.row_start[b[k]];
+                // Each part is within one row (at most a few hundred non-zeros) of its share.
+                assert!(work.abs_diff(m.nnz() / parts) < 400, "parts {parts}: part {k} has {work}");
+            }
+        }
+        assert_eq!(Csr::from_dense(4, 4, &[0.0; 16]).row_bounds(2), vec![0, 2, 4]);
+    }
 
     #[test]
     fn random_rows_have_the_asked_degree_and_distinct_sorted_columns() {

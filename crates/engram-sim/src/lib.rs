@@ -17,6 +17,7 @@ pub mod poisson_input;
 pub mod propagator;
 pub mod record;
 pub mod rng;
+pub mod spin;
 pub mod structural;
 
 pub use error::SimError;

@@ -19,7 +19,7 @@
 
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use engram_model::{Model, Rule};
 
@@ -30,6 +30,7 @@ use crate::plasticity::{monitor::WeightMonitor, Delivery, Plastic, WorkerTraces}
 use crate::poisson_input::PoissonIn;
 use crate::record::{PopulationSpikes, Recordings, StateTraces};
 use crate::rng::{stream, Purpose, Stream};
+use crate::spin::wait_until;
 use crate::structural::{coactivity::SpikeHistory, Rewiring, SynapseCountLog};
 
 /// Sizes of a network before it is built.
@@ -956,27 +957,6 @@ fn epoch_length(epoch: u64, trial: Option<u64>, t: u64, end: u64) -> u64 {
 /// Whether a trial starts at step `t` (not the first: the network is built fresh).
 fn trial_starts(trial: Option<u64>, t: u64) -> bool {
     trial.is_some_and(|k| t > 0 && t.is_multiple_of(k))
-}
-
-/// Waits until `ready()` holds: spinning for up to 50 µs (an epoch of a large network
-/// takes about that long, and a spin answers within nanoseconds), then yielding the core,
-/// so a loaded machine is not made slower by spinning. Returns false if one of
-/// `threads` ended first (it panicked), true otherwise.
-fn wait_until(ready: impl Fn() -> bool, threads: &[std::thread::ScopedJoinHandle<'_, ()>]) -> bool {
-    let started = Instant::now();
-    let mut spins = 0u32;
-    while !ready() {
-        if threads.iter().any(|h| h.is_finished()) {
-            return false;
-        }
-        spins += 1;
-        if spins < 64 || started.elapsed() < Duration::from_micros(50) {
-            std::hint::spin_loop();
-        } else {
-            std::thread::yield_now();
-        }
-    }
-    true
 }
 
 /// The worker that owns neuron `i` given shard boundaries.
