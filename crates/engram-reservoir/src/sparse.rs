@@ -222,6 +222,7 @@ impl Csr {
 /// lane `j` taking the terms `k ≡ j (mod 8)` of the whole blocks of eight with fused
 /// multiply-adds, reduced as `((s0 + s4) + (s2 + s6)) + ((s1 + s5) + (s3 + s7))`, plus
 /// the last `len mod 8` terms summed in order. `gather(i)` reads `x[i]`.
+#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "avx2", target_feature = "fma"))))]
 #[inline]
 fn row_dot_lanes(idx: &[u32], val: &[f32], gather: impl Fn(u32) -> f64) -> f64 {
     let mut acc = [0.0f64; 8];
