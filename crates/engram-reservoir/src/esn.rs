@@ -212,14 +212,15 @@ impl Esn {
     /// the states after each step, `N` per step. `fed_back`, if given, holds the output
     /// fed back at each step (`outputs` values per step: the target of the step before).
     pub fn run(&mut self, inputs: &[f64], dim: usize, fed_back: Option<(&[f64], usize)>) -> Vec<f64> {
-        let mut states = huge_zeroed(inputs.len() / dim.max(1) * self.units());
+        let mut states = vec![0.0; inputs.len() / dim.max(1) * self.units()];
         self.run_into(inputs, dim, fed_back, &mut states);
         states
     }
 
     /// [`Esn::run`] into a given buffer of `N` values per step (its old contents are
-    /// overwritten). Reusing a buffer spares the page faults of a new one: 160 MB for
-    /// 10,000 steps of 2,000 units, a tenth of that run's time.
+    /// overwritten): a long run can go block by block through one buffer, sparing the
+    /// page faults of a new one (160 MB for 10,000 steps of 2,000 units, a tenth of
+    /// that run's time).
     pub fn run_into(&mut self, inputs: &[f64], dim: usize, fed_back: Option<(&[f64], usize)>, states: &mut [f64]) {
         let n = self.units();
         let steps = inputs.len() / dim.max(1);
@@ -240,28 +241,6 @@ impl Esn {
         });
         self.state = if steps > 0 { states[(steps - 1) * n..].to_vec() } else { prev };
     }
-}
-
-/// A zeroed buffer of `len` values, backed by transparent huge pages where the kernel
-/// offers them on request (`madvise` mode): a run's states fill hundreds of megabytes,
-/// and faulting them in 4 KiB at a time cost a tenth of the run.
-fn huge_zeroed(len: usize) -> Vec<f64> {
-    // A large zeroed allocation is fresh memory from `mmap` (calloc), whose pages are
-    // not touched until the run writes them, so the advice still applies to all.
-    let mut v = vec![0.0; len];
-    #[cfg(target_os = "linux")]
-    {
-        const HUGE: usize = 2 << 20;
-        let start = v.as_mut_ptr() as usize;
-        let end = start + len * std::mem::size_of::<f64>();
-        let (lo, hi) = (start.next_multiple_of(HUGE), end / HUGE * HUGE);
-        if hi > lo {
-            // SAFETY: [lo, hi) lies inside the allocation; the advice changes only how
-            // the kernel backs those pages, not their contents.
-            unsafe { libc::madvise(lo as *mut libc::c_void, hi - lo, libc::MADV_HUGEPAGE) };
-        }
-    }
-    v
 }
 
 /// The states of a run, `n` per step, shared by the threads of [`lockstep`]: each

@@ -35,16 +35,35 @@ fn par() -> Par {
 }
 
 impl Moments {
+    /// The moments of no samples, for `n` units and `outputs` outputs.
+    pub fn zeros(n: usize, outputs: usize) -> Moments {
+        Moments {
+            xx: Mat::zeros(n, n),
+            xy: Mat::zeros(n, outputs),
+            sum_x: vec![0.0; n],
+            sum_y: vec![0.0; outputs],
+            count: 0,
+        }
+    }
+
     /// Moments of the samples `states` (`N × T`, one column per sample) and `targets`
     /// (`T × outputs`).
     pub fn of(states: MatRef<'_, f64>, targets: MatRef<'_, f64>) -> Moments {
+        let mut m = Moments::zeros(states.nrows(), targets.ncols());
+        m.add(states, targets);
+        m
+    }
+
+    /// Adds the samples `states` (`N × T`) and `targets` (`T × outputs`): a run can
+    /// hand over its states block by block instead of keeping them all.
+    pub fn add(&mut self, states: MatRef<'_, f64>, targets: MatRef<'_, f64>) {
         let (n, t) = (states.nrows(), states.ncols());
         assert_eq!(targets.nrows(), t, "one target row per state column");
-        let mut xx = Mat::<f64>::zeros(n, n);
+        assert_eq!((n, targets.ncols()), (self.xx.nrows(), self.xy.ncols()), "the moments' sizes");
         triangular::matmul(
-            xx.as_mut(),
+            self.xx.as_mut(),
             BlockStructure::TriangularLower,
-            Accum::Replace,
+            Accum::Add,
             states,
             BlockStructure::Rectangular,
             states.transpose(),
@@ -60,10 +79,14 @@ impl Moments {
             Mat::<f64>::from_fn(t, outputs + 1, |i, j| if j < outputs { targets[(i, j)] } else { 1.0 });
         let mut xy1 = Mat::<f64>::zeros(n, outputs + 1);
         matmul(xy1.as_mut(), Accum::Replace, states, targets_and_one.as_ref(), 1.0, par());
-        let xy = xy1.subcols(0, outputs).to_owned();
-        let sum_x = xy1.col(outputs).iter().copied().collect();
-        let sum_y = (0..outputs).map(|j| targets.col(j).iter().sum()).collect();
-        Moments { xx, xy, sum_x, sum_y, count: t }
+        self.xy += xy1.subcols(0, outputs);
+        for (s, x) in self.sum_x.iter_mut().zip(xy1.col(outputs).iter()) {
+            *s += x;
+        }
+        for (j, s) in self.sum_y.iter_mut().enumerate() {
+            *s += targets.col(j).iter().sum::<f64>();
+        }
+        self.count += t;
     }
 
     /// The moments of the samples in `self` but not in `part` (which must be a subset).
@@ -214,6 +237,29 @@ mod tests {
         let x = Mat::<f64>::from_fn(3, 7, |i, t| ((i * 7 + t) as f64 * 0.61).sin() + 0.1 * i as f64);
         let y = Mat::<f64>::from_fn(7, 2, |t, j| (t as f64 * 0.3 + j as f64).cos());
         (x, y)
+    }
+
+    #[test]
+    fn moments_added_block_by_block_are_those_of_all_samples() {
+        let (x, y) = data();
+        let whole = Moments::of(x.as_ref(), y.as_ref());
+        let mut blocks = Moments::zeros(3, 2);
+        for (lo, hi) in [(0, 3), (3, 4), (4, 7)] {
+            blocks.add(x.subcols(lo, hi - lo), y.subrows(lo, hi - lo));
+        }
+        assert_eq!(blocks.count, 7);
+        for i in 0..3 {
+            assert!((blocks.sum_x[i] - whole.sum_x[i]).abs() < 1e-12);
+            for j in 0..=i {
+                assert!((blocks.xx[(i, j)] - whole.xx[(i, j)]).abs() < 1e-12);
+            }
+            for j in 0..2 {
+                assert!((blocks.xy[(i, j)] - whole.xy[(i, j)]).abs() < 1e-12);
+            }
+        }
+        for j in 0..2 {
+            assert!((blocks.sum_y[j] - whole.sum_y[j]).abs() < 1e-12);
+        }
     }
 
     #[test]
