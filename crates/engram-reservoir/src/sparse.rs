@@ -189,7 +189,7 @@ impl Csr {
     }
 
     /// `(W x)_r` for one row.
-    #[inline]
+    #[inline(always)]
     pub fn row_dot(&self, r: usize, x: &[f64]) -> f64 {
         assert!(x.len() >= self.cols, "x has the matrix's column count");
         let (lo, hi) = (self.row_start[r], self.row_start[r + 1]);
@@ -271,7 +271,7 @@ fn row_dot_scalar(idx: &[u32], val: &[f32], x: &[f64]) -> f64 {
 ///
 /// # Safety
 /// Every `idx[k]` must be below `x.len()`, and `idx` and `val` must have the same length.
-#[inline]
+#[inline(always)]
 unsafe fn row_dot_unchecked(idx: &[u32], val: &[f32], x: &[f64]) -> f64 {
     debug_assert!(idx.len() == val.len() && idx.iter().all(|&i| (i as usize) < x.len()));
     #[cfg(all(target_arch = "x86_64", target_feature = "avx2", target_feature = "fma"))]
@@ -291,7 +291,7 @@ unsafe fn row_dot_unchecked(idx: &[u32], val: &[f32], x: &[f64]) -> f64 {
 /// # Safety
 /// As [`row_dot_unchecked`].
 #[cfg(all(target_arch = "x86_64", target_feature = "avx2", target_feature = "fma"))]
-#[inline]
+#[inline(always)]
 unsafe fn row_dot_avx2(idx: &[u32], val: &[f32], x: &[f64]) -> f64 {
     use std::arch::x86_64::*;
     let xp = x.as_ptr();
