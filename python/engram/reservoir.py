@@ -115,6 +115,23 @@ class ESN:
         return self._esn.state
 
     @property
+    def W(self) -> Optional[np.ndarray]:
+        """The recurrent weights (units, units), W[i, j] from unit j to unit i, as
+        reservoirpy's ``Reservoir.W`` (dense); None before the first fit/run/states."""
+        return self._esn.W
+
+    @property
+    def W_in(self) -> Optional[np.ndarray]:
+        """The input weights (units, features), as reservoirpy's ``Reservoir.Win``; None
+        before the first fit/run/states."""
+        return self._esn.W_in
+
+    @property
+    def bias(self) -> Optional[np.ndarray]:
+        """The bias (units,); None before the first fit/run/states."""
+        return self._esn.bias
+
+    @property
     def readout(self) -> Optional[Tuple[np.ndarray, np.ndarray]]:
         """The readout's weights (units, outputs) and intercept (outputs,), or None before fit."""
         return self._esn.readout

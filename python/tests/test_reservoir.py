@@ -133,3 +133,21 @@ def test_seed_and_overrides_reach_the_configuration():
     c = run_config(MACKEY_GLASS, set=["reservoir.units=30", "task.train=400", "task.test=100"], seed=3, threads=1)
     assert a["prediction"].shape == (100, 1)
     assert a["nrmse"] == b["nrmse"] and a["nrmse"] != c["nrmse"]
+
+
+def test_the_weights_are_those_the_states_follow():
+    esn = ESN(units=60, spectral_radius=0.8, leak_rate=0.3, bias_scaling=0.2, seed=5)
+    assert esn.W is None and esn.W_in is None and esn.bias is None, "built on first use"
+    x = np.random.default_rng(1).uniform(-1, 1, (50, 2))
+    states = esn.states(x)
+    w, w_in, b = esn.W, esn.W_in, esn.bias
+    assert w.shape == (60, 60) and w_in.shape == (60, 2) and b.shape == (60,)
+    # The spectral radius is set exactly (the weights are stored in f32).
+    assert abs(np.max(np.abs(np.linalg.eigvals(w))) - 0.8) < 1e-6
+    # x(t) = (1 − a) x(t−1) + a tanh(W x(t−1) + W_in u(t) + b), from x(−1) = 0; engram's
+    # tanh is within 5e-7 relative of NumPy's.
+    prev = np.zeros(60)
+    for t in range(50):
+        expect = 0.7 * prev + 0.3 * np.tanh(w @ prev + w_in @ x[t] + b)
+        assert np.max(np.abs(states[t] - expect)) < 1e-6, t
+        prev = states[t]

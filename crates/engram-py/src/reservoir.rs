@@ -225,6 +225,28 @@ impl Esn {
         }
     }
 
+    /// The recurrent weights `W` (units × units, dense; `W[i, j]` is the weight from
+    /// unit `j` to unit `i`), or None before the network is built (first ``fit``,
+    /// ``run`` or ``states``). As reservoirpy's ``Reservoir.W``.
+    #[getter(W)]
+    fn w<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyArray2<f64>>> {
+        self.esn.as_ref().map(|e| array2(py, e.w.to_dense(), e.w.rows, e.w.cols))
+    }
+
+    /// The input weights `W_in` (units × input features), or None before the network
+    /// is built. As reservoirpy's ``Reservoir.Win``.
+    #[getter(W_in)]
+    fn w_in<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyArray2<f64>>> {
+        self.esn.as_ref().map(|e| array2(py, e.w_in.to_dense(), e.w_in.rows, e.w_in.cols))
+    }
+
+    /// The bias (units), or None before the network is built. As reservoirpy's
+    /// ``Reservoir.bias``.
+    #[getter]
+    fn bias<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyArray1<f64>>> {
+        self.esn.as_ref().map(|e| PyArray1::from_slice(py, &e.bias))
+    }
+
     /// The readout's weights (units × outputs) and intercept (outputs), or None before
     /// ``fit``.
     #[getter]
