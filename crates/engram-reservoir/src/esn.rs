@@ -30,7 +30,7 @@ use rayon::prelude::*;
 
 use engram_sim::fastmath;
 
-use crate::lockstep::lockstep;
+use crate::lockstep::{lockstep, usable_threads};
 use crate::rng::{stream, Part, Stream};
 use crate::sparse::{Csr, DegreeRule};
 use crate::spectral::spectral_radius;
@@ -226,7 +226,7 @@ impl Esn {
         let steps = inputs.len() / dim.max(1);
         assert_eq!(states.len(), steps * n, "the buffer holds N values per step");
         let prev = std::mem::take(&mut self.state);
-        let threads = if n < PARALLEL_MIN_UNITS { 1 } else { rayon::current_num_threads().min(n) };
+        let threads = if n < PARALLEL_MIN_UNITS { 1 } else { usable_threads().min(n) };
         let bounds = self.w.row_bounds(threads);
         let shared = SharedSteps::new(states, n);
         lockstep(threads, steps, |thread, t| {

@@ -15,6 +15,8 @@ use faer::linalg::matmul::triangular::{self, BlockStructure};
 use faer::linalg::solvers::Solve;
 use faer::{Accum, Mat, MatRef, Par, Side};
 
+use crate::lockstep::usable_threads;
+
 /// Sufficient statistics of a set of (state, target) samples.
 #[derive(Clone, Debug)]
 pub struct Moments {
@@ -31,7 +33,7 @@ pub struct Moments {
 }
 
 fn par() -> Par {
-    Par::rayon(rayon::current_num_threads())
+    Par::rayon(usable_threads())
 }
 
 impl Moments {

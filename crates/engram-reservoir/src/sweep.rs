@@ -4,6 +4,7 @@
 use rayon::prelude::*;
 
 use crate::experiment::{run, Experiment, ReadoutSpec, Task};
+use crate::lockstep::usable_threads;
 
 /// A parameter that can be swept.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -84,6 +85,11 @@ pub fn run_sweep(base: &Experiment, sweep: &Sweep, done: &(dyn Fn() + Sync)) -> 
         points = points.into_iter().flat_map(|p| values.iter().map(move |v| [p.clone(), vec![*v]].concat())).collect();
     }
     let metric = headline_metric(&base.task);
+    // The points share the threads: each runs in a pool of its share of them. A
+    // point's own run keeps its threads busy in lock step (`lockstep.rs`), so points
+    // running side by side, each with all the threads, would make them wait for each
+    // other at every step.
+    let per_point = (usable_threads() / points.len().max(1)).max(1);
     points
         .into_par_iter()
         .map(|values| {
@@ -91,7 +97,8 @@ pub fn run_sweep(base: &Experiment, sweep: &Sweep, done: &(dyn Fn() + Sync)) -> 
             for ((param, _), v) in sweep.axes.iter().zip(&values) {
                 param.apply(&mut exp, *v);
             }
-            let o = run(&exp);
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(per_point).build().expect("a thread pool starts");
+            let o = pool.install(|| run(&exp));
             done();
             SweepPoint { score: o.metrics[metric], fit_s: o.fit_s, run_s: o.run_s, values }
         })
