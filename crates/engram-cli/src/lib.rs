@@ -57,7 +57,7 @@ pub struct ConfigArgs {
     /// Run directory to write (default: runs/<name>).
     #[arg(long, short)]
     pub out: Option<PathBuf>,
-    /// Worker threads (default: all cores).
+    /// Worker threads (default and most: all cores).
     #[arg(long, short = 'j')]
     pub threads: Option<usize>,
     /// No progress bar and no report on stdout.
@@ -132,7 +132,7 @@ pub struct RunArgs {
     /// Run directory to write (default: runs/<model name>).
     #[arg(long, short)]
     pub out: Option<PathBuf>,
-    /// Worker threads (default: all cores).
+    /// Worker threads (default and most: all cores).
     #[arg(long, short = 'j')]
     pub threads: Option<usize>,
     /// No progress bar and no report on stdout.
@@ -152,6 +152,25 @@ impl From<engram_model::ModelError> for Failure {
     fn from(e: engram_model::ModelError) -> Failure {
         Failure::Input(miette::Report::new(e))
     }
+}
+
+/// The `--threads` value: all cores by default; 0 is refused.
+pub(crate) fn threads(requested: Option<usize>) -> Result<usize, Failure> {
+    match requested {
+        Some(0) => Err(Failure::Input(miette::miette!("--threads: expected at least 1 thread, found 0"))),
+        Some(t) => Ok(t),
+        None => Ok(std::thread::available_parallelism().map_or(1, |n| n.get())),
+    }
+}
+
+/// The workers of a spiking network for `--threads requested`: no more than the
+/// machine's cores (see `engram_sim::spin::usable_threads`), saying so unless `quiet`.
+pub(crate) fn workers(requested: usize, quiet: bool) -> usize {
+    let workers = engram_sim::spin::usable_threads(requested);
+    if workers < requested && !quiet {
+        eprintln!("note: --threads {requested} is more than this machine's {workers} cores; running on {workers}");
+    }
+    workers
 }
 
 /// Runs the command and returns the process's exit status.

@@ -21,11 +21,7 @@ pub fn reservoir(args: &ReservoirArgs) -> Result<(), Failure> {
         overrides.push(format!("seed={s}"));
     }
     let config = load_config(&args.config, &overrides)?;
-    let threads = match args.threads {
-        Some(0) => return Err(Failure::Input(miette::miette!("--threads: expected at least 1 thread, found 0"))),
-        Some(t) => t,
-        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
-    };
+    let threads = crate::workers(crate::threads(args.threads)?, args.quiet);
     let out = args.out.clone().unwrap_or_else(|| PathBuf::from("runs").join(&config.name));
     let run_dir = engram_io::RunDir::create(&out).map_err(io)?;
     let pool = rayon::ThreadPoolBuilder::new()

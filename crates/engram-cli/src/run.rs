@@ -14,11 +14,7 @@ use crate::{output, Failure, RunArgs};
 /// Runs a model and writes its run directory.
 pub fn run(args: &RunArgs) -> Result<(), Failure> {
     let model = engram_model::load_model(&args.model.model, &args.model.overrides(), &Models)?;
-    let threads = match args.threads {
-        Some(0) => return Err(Failure::Input(miette::miette!("--threads: expected at least 1 thread, found 0"))),
-        Some(t) => t,
-        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
-    };
+    let threads = crate::workers(crate::threads(args.threads)?, args.quiet);
     let out = args.out.clone().unwrap_or_else(|| PathBuf::from("runs").join(&model.name));
     // Created first, so an unwritable place fails before a long run, and removed
     // again if anything below fails: an existing run directory is never touched.

@@ -20,11 +20,7 @@ pub fn run(args: &TrainArgs) -> Result<(), Failure> {
         overrides.push(format!("training.seed={s}"));
     }
     let experiment = engram_learn::config::load(&args.config, &overrides)?;
-    let threads = match args.threads {
-        Some(0) => return Err(Failure::Input(miette::miette!("--threads: expected at least 1 thread, found 0"))),
-        Some(t) => t,
-        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
-    };
+    let threads = crate::threads(args.threads)?;
     let out = args.out.clone().unwrap_or_else(|| PathBuf::from("runs").join(&experiment.name));
     let run_dir = engram_io::RunDir::create(&out).map_err(|e| Failure::Runtime(e.to_string()))?;
     let stop = Arc::new(AtomicBool::new(false));

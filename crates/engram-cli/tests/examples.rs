@@ -91,3 +91,37 @@ fn the_full_microcircuit_has_the_papers_size() {
     assert!(text.contains("neurons      77169"), "{text}");
     assert!(text.contains("synapses     298880968 (expected)"), "{text}");
 }
+
+#[test]
+fn more_threads_than_cores_run_on_the_cores_and_say_so() {
+    // Workers that wait for each other by spinning need a core each; the run's result
+    // does not depend on their number.
+    let cores = std::thread::available_parallelism().unwrap().get();
+    let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/cuba.toml");
+    let dir = tempfile::tempdir().unwrap();
+    let run = |threads: usize, out: &str| {
+        let args = [
+            "run",
+            model.to_str().unwrap(),
+            "--out",
+            out,
+            "-j",
+            &threads.to_string(),
+            "--set",
+            "simulation.duration=100 ms",
+        ];
+        Command::new(env!("CARGO_BIN_EXE_engram")).args(args).current_dir(dir.path()).output().unwrap()
+    };
+    let many = run(100_000, "many");
+    assert!(many.status.success(), "{}", String::from_utf8_lossy(&many.stderr));
+    let stderr = String::from_utf8_lossy(&many.stderr);
+    let note = format!("note: --threads 100000 is more than this machine's {cores} cores; running on {cores}");
+    assert_eq!(stderr.lines().next(), Some(note.as_str()));
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("many/summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["threads"], cores);
+    let one = run(1, "one");
+    assert!(one.status.success());
+    let spikes = |d: &str| std::fs::read(dir.path().join(d).join("spikes.npz")).expect("spikes are written");
+    assert_eq!(spikes("many"), spikes("one"), "the same spikes on one thread and on all cores");
+}

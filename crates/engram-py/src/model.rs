@@ -167,7 +167,8 @@ impl Model {
         };
         let threads = match threads {
             Some(0) => return Err(bad_argument("threads", "expected at least 1 thread, found 0")),
-            Some(t) => t,
+            // No more workers than cores: see `engram_sim::spin::usable_threads`.
+            Some(t) => engram_sim::spin::usable_threads(t),
             None => std::thread::available_parallelism().map_or(1, |n| n.get()),
         };
         crate::run::run(py, model, threads, progress)

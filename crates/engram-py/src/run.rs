@@ -132,12 +132,13 @@ pub(crate) fn write_stderr(py: Python<'_>, text: &str) {
     }
 }
 
-/// The thread count a caller asked for (every core when `None`) and a rayon pool of
-/// that many threads.
+/// The thread count a caller asked for (every core when `None`; no more than the
+/// machine's cores, see `engram_sim::spin::usable_threads`) and a rayon pool of that
+/// many threads.
 pub(crate) fn thread_pool(threads: Option<usize>) -> PyResult<(usize, rayon::ThreadPool)> {
     let threads = match threads {
         Some(0) => return Err(crate::errors::bad_argument("threads", "expected at least 1 thread, got 0")),
-        Some(t) => t,
+        Some(t) => engram_sim::spin::usable_threads(t),
         None => std::thread::available_parallelism().map_or(1, |n| n.get()),
     };
     let pool = rayon::ThreadPoolBuilder::new()

@@ -13,12 +13,11 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use engram_sim::spin::wait_until;
 
 /// The threads a run should use: rayon's (`--threads`), but no more than the machine
-/// has cores. A thread without a core of its own makes every other wait for it at each
-/// step: three threads on the project's two-core machine ran the speed benchmark's
-/// test phase 2.5× slower than two, and its Gram product 20 % slower.
+/// has cores ([`engram_sim::spin::usable_threads`]): three threads on the project's
+/// two-core machine ran the speed benchmark's test phase 2.5× slower than two, and its
+/// Gram product 20 % slower.
 pub(crate) fn usable_threads() -> usize {
-    let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
-    rayon::current_num_threads().min(cores).max(1)
+    engram_sim::spin::usable_threads(rayon::current_num_threads())
 }
 
 /// A reusable barrier for `threads` threads that spins instead of sleeping, and that
