@@ -94,6 +94,13 @@ class ESN:
         """Drives the reservoir over ``X`` and returns its states, (timesteps, units)."""
         return self._esn.states(_series("X", X))
 
+    def generate(self, steps: int) -> np.ndarray:
+        """Closed-loop generation: from the current state, each output of the readout is
+        the next input; returns the ``steps`` outputs, (steps, outputs), as reservoirpy's
+        loop ``y = esn(y)`` started from the last output of ``run``. Needs a fitted
+        readout with as many outputs as inputs."""
+        return self._esn.generate(int(steps))
+
     def reset(self) -> "ESN":
         """Sets the reservoir's state back to zero; returns self."""
         self._esn.reset()

@@ -151,3 +151,28 @@ def test_the_weights_are_those_the_states_follow():
         expect = 0.7 * prev + 0.3 * np.tanh(w @ prev + w_in @ x[t] + b)
         assert np.max(np.abs(states[t] - expect)) < 1e-6, t
         prev = states[t]
+
+
+def test_generate_continues_the_series_as_the_configurations_generation_mode():
+    # The CLI's closed-loop mode and ESN.generate after the same fit give the same
+    # series; they differ only by the rounding of the two fits, which the closed loop
+    # amplifies a little over 400 steps.
+    generation = run_config(MACKEY_GLASS, threads=2, set=['task.mode="generation"'])
+    x, y = generation["input"], generation["target"]
+    esn = ESN(**MG_SETTINGS).fit(x[:TRAIN], y[:TRAIN], warmup=WASHOUT)
+    generated = esn.generate(len(x) - TRAIN)
+    assert generated.shape == (len(x) - TRAIN, 1)
+    assert np.max(np.abs(generated - generation["prediction"])) < 1e-6
+    # Mackey-Glass stays predictable for a while in closed loop (engram's valid steps
+    # for this example are in bench/RESULTS.md).
+    assert np.max(np.abs(generated[:50, 0] - generation["truth"][:50, 0])) < 0.1 * np.std(y)
+
+
+def test_generate_needs_a_readout_whose_outputs_are_the_inputs():
+    esn = ESN(units=30, seed=1)
+    with pytest.raises(RuntimeError, match=r"generate\(\) needs a fitted readout"):
+        esn.generate(5)
+    x = np.random.default_rng(0).uniform(-1, 1, (100, 1))
+    esn.fit(x, np.hstack([x, x]))
+    with pytest.raises(ValueError, match="the readout has 2 outputs and the network 1 inputs"):
+        esn.generate(5)

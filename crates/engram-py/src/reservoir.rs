@@ -190,6 +190,28 @@ impl Esn {
         Ok(array2(py, values, t, outputs))
     }
 
+    /// Closed-loop generation: from the current state, the readout's output becomes the
+    /// next input, ``steps`` times; returns those ``steps`` outputs (steps × outputs),
+    /// as reservoirpy's loop ``y = esn(y)`` started from the last output of ``run``.
+    /// Needs a fitted readout with as many outputs as the network has inputs.
+    fn generate<'py>(&mut self, py: Python<'py>, steps: usize) -> PyResult<Bound<'py, PyArray2<f64>>> {
+        let (Some(esn), Some(readout)) = (self.esn.as_mut(), self.readout.as_ref()) else {
+            return Err(PyRuntimeError::new_err("generate() needs a fitted readout: call fit(x, y) first"));
+        };
+        let (inputs, outputs) = (esn.w_in.cols, readout.weights.ncols());
+        if inputs != outputs {
+            return Err(bad_argument(
+                "steps",
+                format!(
+                    "generate() feeds each output back as the next input, but the readout has {outputs} outputs \
+                     and the network {inputs} inputs"
+                ),
+            ));
+        }
+        let values = py.detach(|| esn.generate(steps, inputs, outputs, true, |x, y| readout.predict_one(x, y)));
+        Ok(array2(py, values, steps, outputs))
+    }
+
     /// Drives the reservoir over ``x`` and returns its states, timesteps × units.
     fn states<'py>(&mut self, py: Python<'py>, x: PyReadonlyArray2<'_, f64>) -> PyResult<Bound<'py, PyArray2<f64>>> {
         let (xs, t, inputs) = time_major("X", &x)?;

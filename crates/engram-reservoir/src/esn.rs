@@ -208,6 +208,35 @@ impl Esn {
         &self.state
     }
 
+    /// Closed-loop generation of `steps` outputs (`dout` each) from the current state,
+    /// with `predict(state, output)` as the readout: the output for the current state
+    /// is fed back (through `W_fb`, if any) and, with `own_input`, is also the next input
+    /// (`din` must then equal `dout`; otherwise the input stays 0, as for an autonomous
+    /// task). Returns the outputs of the `steps` states after the current one, as
+    /// reservoirpy's generation loop `y = esn(y)`.
+    pub fn generate(
+        &mut self,
+        steps: usize,
+        din: usize,
+        dout: usize,
+        own_input: bool,
+        mut predict: impl FnMut(&[f64], &mut [f64]),
+    ) -> Vec<f64> {
+        assert!(!own_input || din == dout, "generation feeds outputs back as inputs");
+        let mut y = vec![0.0; dout];
+        predict(&self.state, &mut y);
+        let mut out = Vec::with_capacity(steps * dout);
+        let silent = vec![0.0; din];
+        for _ in 0..steps {
+            let fb = if self.w_fb.is_some() { y.clone() } else { Vec::new() };
+            let u = if own_input { y.clone() } else { silent.clone() };
+            let x = self.step(&u, &fb).to_vec();
+            predict(&x, &mut y);
+            out.extend_from_slice(&y);
+        }
+        out
+    }
+
     /// Runs over `steps` inputs of `dim` channels each (row-major `inputs`) and returns
     /// the states after each step, `N` per step. `fed_back`, if given, holds the output
     /// fed back at each step (`outputs` values per step: the target of the step before).

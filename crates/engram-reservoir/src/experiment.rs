@@ -291,7 +291,7 @@ pub fn run_on(exp: &Experiment, mut esn: Esn, fit_start: Instant) -> Outcome {
             });
             prediction
         }
-        Mode::Generation => generate(&mut esn, &readout, exp.test, din, dout, !exp.task.autonomous()),
+        Mode::Generation => esn.generate(exp.test, din, dout, !exp.task.autonomous(), |x, y| readout.predict_one(x, y)),
     };
     let run_s = run_start.elapsed().as_secs_f64();
 
@@ -417,25 +417,6 @@ impl Readout {
             }
         }
     }
-}
-
-/// Closed-loop generation of `steps` outputs from the reservoir's current state: the
-/// output predicted from the last state is the fed-back output and, with `own_input`,
-/// the next input too (else the input stays 0: an autonomous task).
-fn generate(esn: &mut Esn, readout: &Readout, steps: usize, din: usize, dout: usize, own_input: bool) -> Vec<f64> {
-    assert!(!own_input || din == dout, "generation feeds outputs back as inputs");
-    let mut y = vec![0.0; dout];
-    readout.predict_one(&esn.state, &mut y);
-    let mut out = Vec::with_capacity(steps * dout);
-    let silent = vec![0.0; din];
-    for _ in 0..steps {
-        let fb = if esn.w_fb.is_some() { y.clone() } else { Vec::new() };
-        let u = if own_input { y.clone() } else { silent.clone() };
-        let x = esn.step(&u, &fb).to_vec();
-        readout.predict_one(&x, &mut y);
-        out.extend_from_slice(&y);
-    }
-    out
 }
 
 #[cfg(test)]
