@@ -52,6 +52,11 @@ class ESN:
     (``"fixed_indegree"``); ``bias_scaling``: bias uniform in ±this; ``ridge``: the
     readout's regularisation; ``seed``: every random stream of the reservoir (the same
     seed gives the reservoir ``engram reservoir`` builds with that seed).
+
+    ``readout``: ``"ridge"`` (closed form, the default), ``"rls"`` (recursive least
+    squares updated after every step, with ``forgetting`` in (0, 1] and ``P(0) = I /
+    delta``) or ``"force"`` (Sussillo & Abbott 2009: RLS with ``P(0) = I / alpha`` while
+    the network runs on its own outputs), as the ``[readout]`` table of a configuration.
     """
 
     def __init__(
@@ -66,6 +71,10 @@ class ESN:
         ridge: float = 1e-6,
         seed: int = 1,
         connectivity_rule: str = "fixed_total_number",
+        readout: str = "ridge",
+        forgetting: float = 1.0,
+        delta: float = 1e-2,
+        alpha: float = 1.0,
     ) -> None:
         self._esn = _Esn(
             units,
@@ -78,6 +87,10 @@ class ESN:
             ridge=ridge,
             seed=seed,
             connectivity_rule=connectivity_rule,
+            readout=readout,
+            forgetting=forgetting,
+            delta=delta,
+            alpha=alpha,
         )
 
     def fit(self, X: Any, Y: Any, warmup: int = 0) -> "ESN":

@@ -176,3 +176,40 @@ def test_generate_needs_a_readout_whose_outputs_are_the_inputs():
     esn.fit(x, np.hstack([x, x]))
     with pytest.raises(ValueError, match="the readout has 2 outputs and the network 1 inputs"):
         esn.generate(5)
+
+
+@pytest.mark.parametrize("readout, table", [
+    (dict(readout="rls", forgetting=0.9999, delta=1e-2), '{ kind = "rls", forgetting = 0.9999, delta = 1e-2 }'),
+    (dict(readout="force", alpha=1.0), '{ kind = "force", alpha = 1.0 }'),
+])
+def test_online_readouts_reproduce_the_configuration(readout, table):
+    # The same reservoir trained online step by step on the same series: the same
+    # predictions as `engram reservoir` with that [readout] table.
+    config = run_config(MACKEY_GLASS, threads=2, set=[f"readout={table}"])
+    x, y = config["input"], config["target"]
+    settings = {k: v for k, v in MG_SETTINGS.items() if k != "ridge"}
+    esn = ESN(**settings, **readout).fit(x[:TRAIN], y[:TRAIN], warmup=WASHOUT)
+    pred = esn.run(x[TRAIN:])
+    assert np.allclose(pred[:, 0], config["prediction"][:, 0], rtol=0, atol=1e-9)
+    # The readout property is the map run() applies: a second, identical network's
+    # states times (w, c) are the first one's predictions.
+    w, c = esn.readout
+    assert w.shape == (100, 1) and c.shape == (1,)
+    twin = ESN(**settings, **readout).fit(x[:TRAIN], y[:TRAIN], warmup=WASHOUT)
+    assert np.allclose(twin.states(x[TRAIN:]) @ w + c, pred, rtol=0, atol=1e-12)
+
+
+def test_rls_with_a_tiny_prior_approaches_least_squares(mg_config):
+    # Without forgetting, RLS minimises the squared error plus delta·|w|², so with a
+    # small delta it ends near the ridge readout's one-step error.
+    x, y = mg_config["input"], mg_config["target"]
+    settings = {k: v for k, v in MG_SETTINGS.items() if k != "ridge"}
+    rls = ESN(**settings, readout="rls", delta=1e-5).fit(x[:TRAIN], y[:TRAIN], warmup=WASHOUT)
+    assert abs(nrmse(y[TRAIN:], rls.run(x[TRAIN:])) - mg_config["nrmse"]) < 0.1 * mg_config["nrmse"]
+
+
+def test_an_unknown_readout_is_named():
+    with pytest.raises(ValueError, match='expected one of ridge, rls, force, got "lms"'):
+        ESN(units=10, readout="lms")
+    with pytest.raises(ValueError, match="forgetting"):
+        ESN(units=10, readout="rls", forgetting=1.5)

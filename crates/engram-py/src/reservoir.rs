@@ -14,8 +14,9 @@
 
 use std::path::PathBuf;
 
+use engram_reservoir::config::READOUTS;
 use engram_reservoir::experiment::{run as run_experiment, Outcome};
-use engram_reservoir::{load_config, run_lsm, DegreeRule, EsnParams, Ridge};
+use engram_reservoir::{load_config, run_lsm, DegreeRule, EsnParams, OnlineKind, OnlineReadout, Readout, Ridge};
 use faer::MatRef;
 use ndarray::Array2;
 use numpy::{PyArray1, PyArray2, PyReadonlyArray2};
@@ -31,8 +32,10 @@ use crate::errors::{bad_argument, model_error};
 pub struct Esn {
     params: EsnParams,
     ridge: f64,
+    /// `None`: the ridge readout; otherwise the online rule.
+    online: Option<OnlineKind>,
     esn: Option<engram_reservoir::Esn>,
-    readout: Option<Ridge>,
+    readout: Option<Readout>,
 }
 
 impl Esn {
@@ -80,7 +83,8 @@ impl Esn {
     #[new]
     #[pyo3(signature = (
         units, spectral_radius = 0.9, leak_rate = 1.0, input_scaling = 1.0, input_connectivity = 0.1,
-        connectivity = 0.1, bias_scaling = 0.0, ridge = 1e-6, seed = 1, connectivity_rule = "fixed_total_number"
+        connectivity = 0.1, bias_scaling = 0.0, ridge = 1e-6, seed = 1, connectivity_rule = "fixed_total_number",
+        readout = "ridge", forgetting = 1.0, delta = 1e-2, alpha = 1.0
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -94,6 +98,10 @@ impl Esn {
         ridge: f64,
         seed: u64,
         connectivity_rule: &str,
+        readout: &str,
+        forgetting: f64,
+        delta: f64,
+        alpha: f64,
     ) -> PyResult<Esn> {
         let check = |name: &str, v: f64, ok: bool, expected: &str| {
             if ok && v.is_finite() {
@@ -117,6 +125,25 @@ impl Esn {
         check("connectivity", connectivity, connectivity > 0.0 && connectivity <= 1.0, "a number > 0 and ≤ 1")?;
         check("bias_scaling", bias_scaling, bias_scaling >= 0.0, "a number ≥ 0")?;
         check("ridge", ridge, ridge >= 0.0, "a number ≥ 0")?;
+        // The readouts and their constants as in a configuration's [readout] table.
+        let online = match readout {
+            "ridge" => None,
+            "rls" => {
+                check("forgetting", forgetting, forgetting > 0.0 && forgetting <= 1.0, "a number > 0 and ≤ 1")?;
+                check("delta", delta, delta > 0.0, "a number > 0")?;
+                Some(OnlineKind::Rls { forgetting, delta })
+            }
+            "force" => {
+                check("alpha", alpha, alpha > 0.0, "a number > 0")?;
+                Some(OnlineKind::Force { alpha })
+            }
+            other => {
+                return Err(bad_argument(
+                    "readout",
+                    format!("expected one of {}, got \"{other}\"", READOUTS.join(", ")),
+                ))
+            }
+        };
         let rule = DegreeRule::from_name(connectivity_rule).ok_or_else(|| {
             bad_argument(
                 "connectivity_rule",
@@ -136,12 +163,14 @@ impl Esn {
             feedback_connectivity: 1.0,
             seed,
         };
-        Ok(Esn { params, ridge, esn: None, readout: None })
+        Ok(Esn { params, ridge, online, esn: None, readout: None })
     }
 
     /// Drives the reservoir over ``x`` (timesteps × features) from its current state,
-    /// discards the first ``warmup`` states, and fits the ridge readout from the others
-    /// to ``y`` (timesteps × outputs).
+    /// discards the first ``warmup`` states, and fits the readout from the others to
+    /// ``y`` (timesteps × outputs): ridge in closed form, or RLS/FORCE updated after
+    /// every step (FORCE on its own outputs as inputs after the warm-up, when the
+    /// outputs are the next inputs).
     #[pyo3(signature = (x, y, warmup = 0))]
     fn fit(
         &mut self,
@@ -161,15 +190,27 @@ impl Esn {
                 format!("expected fewer warm-up steps than timesteps ({t}), got {warmup}"),
             ));
         }
-        let states = self.drive(py, &xs, inputs, "X")?;
         let n = self.params.units;
-        let kept = t - warmup;
-        let ridge = self.ridge;
-        let readout = py.detach(|| {
-            let s = MatRef::from_column_major_slice(&states[warmup * n..], n, kept);
-            let y = MatRef::from_row_major_slice(&ys[warmup * outputs..], kept, outputs);
-            Ridge::fit(s, y, ridge)
-        });
+        let readout = match self.online {
+            None => {
+                let states = self.drive(py, &xs, inputs, "X")?;
+                let (kept, ridge) = (t - warmup, self.ridge);
+                Readout::Ridge(py.detach(|| {
+                    let s = MatRef::from_column_major_slice(&states[warmup * n..], n, kept);
+                    let y = MatRef::from_row_major_slice(&ys[warmup * outputs..], kept, outputs);
+                    Ridge::fit(s, y, ridge)
+                }))
+            }
+            Some(kind) => {
+                // Step by step, updating after every step from the end of the warm-up;
+                // FORCE runs on its own output once the warm-up is over (when the
+                // outputs are the next inputs), as `engram reservoir` does.
+                let esn = self.reservoir(inputs, "X")?;
+                let mut online = OnlineReadout::new(kind, n, outputs);
+                py.detach(|| online.train(esn, &xs, inputs, &ys, warmup, true));
+                Readout::Online(online)
+            }
+        };
         self.readout = Some(readout);
         Ok(())
     }
@@ -184,9 +225,8 @@ impl Esn {
         let states = self.drive(py, &xs, inputs, "X")?;
         let n = self.params.units;
         let readout = self.readout.as_ref().expect("checked above");
-        let outputs = readout.weights.ncols();
-        let p = py.detach(|| readout.predict(MatRef::from_column_major_slice(&states, n, t)));
-        let values = (0..t).flat_map(|i| (0..outputs).map(move |j| (i, j))).map(|(i, j)| p[(i, j)]).collect();
+        let outputs = readout.weights_and_intercept().1.len();
+        let values = py.detach(|| readout.predict_all(&states, n, outputs));
         Ok(array2(py, values, t, outputs))
     }
 
@@ -198,7 +238,7 @@ impl Esn {
         let (Some(esn), Some(readout)) = (self.esn.as_mut(), self.readout.as_ref()) else {
             return Err(PyRuntimeError::new_err("generate() needs a fitted readout: call fit(x, y) first"));
         };
-        let (inputs, outputs) = (esn.w_in.cols, readout.weights.ncols());
+        let (inputs, outputs) = (esn.w_in.cols, readout.weights_and_intercept().1.len());
         if inputs != outputs {
             return Err(bad_argument(
                 "steps",
@@ -275,21 +315,26 @@ impl Esn {
     #[allow(clippy::type_complexity)]
     fn readout<'py>(&self, py: Python<'py>) -> Option<(Bound<'py, PyArray2<f64>>, Bound<'py, PyArray1<f64>>)> {
         self.readout.as_ref().map(|r| {
-            let (n, k) = (r.weights.nrows(), r.weights.ncols());
-            let w = (0..n).flat_map(|i| (0..k).map(move |j| (i, j))).map(|(i, j)| r.weights[(i, j)]).collect();
-            (array2(py, w, n, k), PyArray1::from_slice(py, &r.intercept))
+            let (w, c) = r.weights_and_intercept();
+            (array2(py, w, self.params.units, c.len()), PyArray1::from_slice(py, &c))
         })
     }
 
     fn __repr__(&self) -> String {
         let p = &self.params;
         format!(
-            "Esn(units={}, spectral_radius={}, leak_rate={}, input_scaling={}, ridge={}, seed={}{})",
+            "Esn(units={}, spectral_radius={}, leak_rate={}, input_scaling={}, {}, seed={}{})",
             p.units,
             p.spectral_radius,
             p.leak_rate,
             p.input_scaling,
-            self.ridge,
+            match self.online {
+                None => format!("ridge={}", self.ridge),
+                Some(OnlineKind::Rls { forgetting, delta }) => {
+                    format!("readout=\"rls\", forgetting={forgetting}, delta={delta}")
+                }
+                Some(OnlineKind::Force { alpha }) => format!("readout=\"force\", alpha={alpha}"),
+            },
             p.seed,
             if self.readout.is_some() { ", fitted" } else { "" }
         )

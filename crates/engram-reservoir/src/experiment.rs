@@ -387,21 +387,36 @@ fn esn_fed_back(fed_back: &[f64], dout: usize, lo: usize, hi: usize) -> Option<(
 }
 
 /// A trained readout of either kind.
-pub(crate) enum Readout {
+#[derive(Clone, Debug)]
+pub enum Readout {
+    /// Fitted in closed form.
     Ridge(Ridge),
+    /// Trained online (RLS or FORCE).
     Online(OnlineReadout),
 }
 
 impl Readout {
-    fn predict_one(&self, state: &[f64], out: &mut [f64]) {
+    /// The output for one state.
+    pub fn predict_one(&self, state: &[f64], out: &mut [f64]) {
         match self {
             Readout::Ridge(r) => r.predict_one(state, out),
             Readout::Online(o) => o.predict_one(state, out),
         }
     }
 
+    /// The weights (`units × outputs`, row-major) and the intercept (`outputs`).
+    pub fn weights_and_intercept(&self) -> (Vec<f64>, Vec<f64>) {
+        match self {
+            Readout::Ridge(r) => {
+                let (n, k) = (r.weights.nrows(), r.weights.ncols());
+                ((0..n * k).map(|i| r.weights[(i / k, i % k)]).collect(), r.intercept.clone())
+            }
+            Readout::Online(o) => o.weights_and_intercept(),
+        }
+    }
+
     /// Outputs for `states` (`n` values per step), `dout` per step.
-    pub(crate) fn predict_all(&self, states: &[f64], n: usize, dout: usize) -> Vec<f64> {
+    pub fn predict_all(&self, states: &[f64], n: usize, dout: usize) -> Vec<f64> {
         match self {
             Readout::Ridge(r) => {
                 let t = states.len() / n;

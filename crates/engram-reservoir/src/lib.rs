@@ -35,7 +35,7 @@ pub mod tasks;
 
 pub use config::{load_config, parse_config, Config};
 pub use esn::{Esn, EsnParams};
-pub use experiment::{Experiment, Mode, Outcome, ReadoutSpec, Task};
+pub use experiment::{Experiment, Mode, Outcome, Readout, ReadoutSpec, Task};
 pub use intrinsic::{train_intrinsic, IpParams};
 pub use liquid::{Liquid, LiquidParams};
 pub use lsm::{run_lsm, LsmOutcome, PopulationRates};

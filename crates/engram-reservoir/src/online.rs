@@ -79,6 +79,12 @@ impl OnlineReadout {
         }
     }
 
+    /// The weights (`units × outputs`, row-major) and the intercept (`outputs`).
+    pub fn weights_and_intercept(&self) -> (Vec<f64>, Vec<f64>) {
+        let split = (self.width - 1) * self.outputs;
+        (self.weights[..split].to_vec(), self.weights[split..].to_vec())
+    }
+
     /// One RLS update towards `target` for `state`.
     pub fn update(&mut self, state: &[f64], target: &[f64]) {
         let (w, k) = (self.width, self.outputs);
