@@ -255,15 +255,8 @@ pub fn run_on(exp: &Experiment, mut esn: Esn, fit_start: Instant) -> Outcome {
             // The moments take the states block by block: no buffer of all training
             // states (160 MB for 10,000 steps of 2,000 units, whose page faults cost a
             // tenth of the run), and the Gram product reads each block from cache.
-            let mut moments = Moments::zeros(n, dout);
-            run_blocks(&mut esn, &input, din, &fed_back, dout, 0..exp.train, block_steps(n), |t0, states| {
-                let len = states.len() / n;
-                let skip = washout.saturating_sub(t0).min(len);
-                let kept = len - skip;
-                let s = MatRef::from_column_major_slice(&states[skip * n..], n, kept);
-                let y = MatRef::from_row_major_slice(&target[(t0 + skip) * dout..(t0 + len) * dout], kept, dout);
-                moments.add(s, y);
-            });
+            let series = Series { input: &input, din, fed_back: &fed_back, target: &target, dout };
+            let moments = training_moments(&mut esn, &series, exp.train, washout, block_steps(n));
             ridge_used = Some(*ridge);
             Readout::Ridge(Ridge::from_moments(&moments, *ridge))
         }
@@ -285,8 +278,9 @@ pub fn run_on(exp: &Experiment, mut esn: Esn, fit_start: Instant) -> Outcome {
     let truth = target[exp.train * dout..].to_vec();
     let prediction = match exp.mode {
         Mode::OneStep => {
+            let series = Series { input: &input, din, fed_back: &fed_back, target: &target, dout };
             let mut prediction = Vec::with_capacity(exp.test * dout);
-            run_blocks(&mut esn, &input, din, &fed_back, dout, exp.train..steps, block_steps(n), |_, states| {
+            run_blocks(&mut esn, &series, exp.train..steps, block_steps(n), |_, states| {
                 prediction.extend(readout.predict_all(states, n, dout));
             });
             prediction
@@ -354,31 +348,53 @@ fn block_steps(n: usize) -> usize {
     (BLOCK_BYTES / (std::mem::size_of::<f64>() * n.max(1))).max(64)
 }
 
-/// Runs `esn` over the task's `steps` (inputs `din` and, with feedback, fed-back
-/// outputs `dout` per step) `block` steps at a time, handing each block of states (`N`
-/// per step) to `consume` with the index of its first step.
-#[allow(clippy::too_many_arguments)]
+/// A task's series: `din` inputs, `dout` targets and, with feedback, `dout` fed-back
+/// outputs per step (empty without feedback).
+struct Series<'a> {
+    input: &'a [f64],
+    din: usize,
+    fed_back: &'a [f64],
+    target: &'a [f64],
+    dout: usize,
+}
+
+/// Runs `esn` over `steps` of the series `block` steps at a time, handing each block of
+/// states (`N` per step) to `consume` with the index of its first step.
 fn run_blocks(
     esn: &mut Esn,
-    input: &[f64],
-    din: usize,
-    fed_back: &[f64],
-    dout: usize,
+    series: &Series<'_>,
     steps: std::ops::Range<usize>,
     block: usize,
     mut consume: impl FnMut(usize, &[f64]),
 ) {
-    let n = esn.units();
+    let (n, din) = (esn.units(), series.din);
     let block = block.max(1);
     let mut buffer = vec![0.0; block.min(steps.len()) * n];
     let mut t0 = steps.start;
     while t0 < steps.end {
         let t1 = (t0 + block).min(steps.end);
         let states = &mut buffer[..(t1 - t0) * n];
-        esn.run_into(&input[t0 * din..t1 * din], din, esn_fed_back(fed_back, dout, t0, t1), states);
+        let fed_back = esn_fed_back(series.fed_back, series.dout, t0, t1);
+        esn.run_into(&series.input[t0 * din..t1 * din], din, fed_back, states);
         consume(t0, states);
         t0 = t1;
     }
+}
+
+/// The moments of the states of the first `train` steps after the `washout` and their
+/// targets, the states taken `block` steps at a time.
+fn training_moments(esn: &mut Esn, series: &Series<'_>, train: usize, washout: usize, block: usize) -> Moments {
+    let (n, dout) = (esn.units(), series.dout);
+    let mut moments = Moments::zeros(n, dout);
+    run_blocks(esn, series, 0..train, block, |t0, states| {
+        let len = states.len() / n;
+        let skip = washout.saturating_sub(t0).min(len);
+        let kept = len - skip;
+        let s = MatRef::from_column_major_slice(&states[skip * n..], n, kept);
+        let y = MatRef::from_row_major_slice(&series.target[(t0 + skip) * dout..(t0 + len) * dout], kept, dout);
+        moments.add(s, y);
+    });
+    moments
 }
 
 /// Steps `lo..hi` of the fed-back series, or nothing without feedback.
@@ -453,12 +469,38 @@ mod tests {
         blocks.run(&input[..5 * din], din, esn_fed_back(&fed_back, dout, 0, 5));
         let mut got = Vec::new();
         let mut firsts = Vec::new();
-        run_blocks(&mut blocks, &input, din, &fed_back, dout, 5..55, 7, |t0, states| {
+        let series = Series { input: &input, din, fed_back: &fed_back, target: &[], dout };
+        run_blocks(&mut blocks, &series, 5..55, 7, |t0, states| {
             firsts.push(t0);
             got.extend_from_slice(states);
         });
         assert_eq!(firsts, (5..55).step_by(7).collect::<Vec<_>>());
         assert_eq!(got, expect);
         assert_eq!(blocks.state, whole.state);
+    }
+
+    #[test]
+    fn moments_taken_in_blocks_are_those_of_the_stored_states() {
+        // A washout (23 steps) longer than a block (10 steps): the first blocks are
+        // skipped whole, the third in part.
+        let p = EsnParams { units: 40, leak_rate: 0.5, ..EsnParams::default() };
+        let input: Vec<f64> = (0..100).map(|i| (i as f64 * 0.37).sin()).collect();
+        let target: Vec<f64> = (0..100).map(|i| (i as f64 * 0.11).cos()).collect();
+        let series = Series { input: &input, din: 1, fed_back: &[], target: &target, dout: 1 };
+        let blocks = training_moments(&mut Esn::new(&p, 1, 1), &series, 80, 23, 10);
+        let states = Esn::new(&p, 1, 1).run(&input[..80], 1, None);
+        let whole = Moments::of(
+            MatRef::from_column_major_slice(&states[23 * 40..], 40, 57),
+            MatRef::from_row_major_slice(&target[23..80], 57, 1),
+        );
+        assert_eq!(blocks.count, 57);
+        for i in 0..40 {
+            assert!((blocks.sum_x[i] - whole.sum_x[i]).abs() < 1e-12);
+            assert!((blocks.xy[(i, 0)] - whole.xy[(i, 0)]).abs() < 1e-12);
+            for j in 0..=i {
+                assert!((blocks.xx[(i, j)] - whole.xx[(i, j)]).abs() < 1e-12);
+            }
+        }
+        assert!((blocks.sum_y[0] - whole.sum_y[0]).abs() < 1e-12);
     }
 }

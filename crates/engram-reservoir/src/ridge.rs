@@ -62,6 +62,10 @@ impl Moments {
         let (n, t) = (states.nrows(), states.ncols());
         assert_eq!(targets.nrows(), t, "one target row per state column");
         assert_eq!((n, targets.ncols()), (self.xx.nrows(), self.xy.ncols()), "the moments' sizes");
+        if t == 0 {
+            // A block that lies wholly in the washout.
+            return;
+        }
         triangular::matmul(
             self.xx.as_mut(),
             BlockStructure::TriangularLower,
@@ -246,7 +250,7 @@ mod tests {
         let (x, y) = data();
         let whole = Moments::of(x.as_ref(), y.as_ref());
         let mut blocks = Moments::zeros(3, 2);
-        for (lo, hi) in [(0, 3), (3, 4), (4, 7)] {
+        for (lo, hi) in [(0, 3), (3, 3), (3, 4), (4, 7)] {
             blocks.add(x.subcols(lo, hi - lo), y.subrows(lo, hi - lo));
         }
         assert_eq!(blocks.count, 7);
