@@ -107,6 +107,14 @@ class ESN:
         """Drives the reservoir over ``X`` and returns its states, (timesteps, units)."""
         return self._esn.states(_series("X", X))
 
+    def train_intrinsic(self, X: Any, eta: float = 5e-4, mean: float = 0.0, std: float = 0.2,
+                        epochs: int = 1) -> float:
+        """Intrinsic plasticity (Schrauwen et al. 2008): drives the reservoir over ``X``
+        ``epochs`` times while each unit adapts its gain and bias towards outputs
+        distributed as N(mean, std²), then resets the state. Returns the mean over units
+        of each unit's output standard deviation in the last pass."""
+        return self._esn.train_intrinsic(_series("X", X), eta, mean, std, int(epochs))
+
     def generate(self, steps: int) -> np.ndarray:
         """Closed-loop generation: from the current state, each output of the readout is
         the next input; returns the ``steps`` outputs, (steps, outputs), as reservoirpy's

@@ -213,3 +213,19 @@ def test_an_unknown_readout_is_named():
         ESN(units=10, readout="lms")
     with pytest.raises(ValueError, match="forgetting"):
         ESN(units=10, readout="rls", forgetting=1.5)
+
+
+def test_intrinsic_plasticity_reproduces_the_configuration_and_moves_towards_its_target():
+    table = "{ eta = 1e-3, std = 0.3, epochs = 3 }"
+    config = run_config(MACKEY_GLASS, threads=2, set=[f"reservoir.intrinsic_plasticity={table}"])
+    x, y = config["input"], config["target"]
+    esn = ESN(**MG_SETTINGS)
+    spread = esn.train_intrinsic(x[:TRAIN], eta=1e-3, std=0.3, epochs=3)
+    pred = esn.fit(x[:TRAIN], y[:TRAIN], warmup=WASHOUT).run(x[TRAIN:])
+    assert np.allclose(pred[:, 0], config["prediction"][:, 0], rtol=0, atol=1e-9)
+    # The units' output spread moves from where the untrained reservoir has it (a
+    # learning rate too small to learn anything) to near the target 0.3.
+    before = ESN(**MG_SETTINGS).train_intrinsic(x[:TRAIN], eta=1e-12, std=0.3)
+    assert abs(spread - 0.3) < 0.05 < abs(before - 0.3), (before, spread)
+    with pytest.raises(ValueError, match="std: expected a number > 0 and ≤ 1, got 1.5"):
+        esn.train_intrinsic(x[:TRAIN], std=1.5)

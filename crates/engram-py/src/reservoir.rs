@@ -16,7 +16,9 @@ use std::path::PathBuf;
 
 use engram_reservoir::config::READOUTS;
 use engram_reservoir::experiment::{run as run_experiment, Outcome};
-use engram_reservoir::{load_config, run_lsm, DegreeRule, EsnParams, OnlineKind, OnlineReadout, Readout, Ridge};
+use engram_reservoir::{
+    load_config, run_lsm, train_intrinsic, DegreeRule, EsnParams, IpParams, OnlineKind, OnlineReadout, Readout, Ridge,
+};
 use faer::MatRef;
 use ndarray::Array2;
 use numpy::{PyArray1, PyArray2, PyReadonlyArray2};
@@ -228,6 +230,40 @@ impl Esn {
         let outputs = readout.weights_and_intercept().1.len();
         let values = py.detach(|| readout.predict_all(&states, n, outputs));
         Ok(array2(py, values, t, outputs))
+    }
+
+    /// Intrinsic plasticity (Schrauwen et al. 2008): drives the reservoir over ``x``
+    /// ``epochs`` times while each unit adapts its gain and bias towards outputs
+    /// distributed as N(``mean``, ``std``²) with learning rate ``eta``, then resets
+    /// the state. Returns the mean over units of each unit's output standard deviation
+    /// in the last pass. As ``[reservoir.intrinsic_plasticity]`` in a configuration.
+    #[pyo3(signature = (x, eta = 5e-4, mean = 0.0, std = 0.2, epochs = 1))]
+    fn train_intrinsic(
+        &mut self,
+        py: Python<'_>,
+        x: PyReadonlyArray2<'_, f64>,
+        eta: f64,
+        mean: f64,
+        std: f64,
+        epochs: usize,
+    ) -> PyResult<f64> {
+        let check = |name: &str, v: f64, ok: bool, expected: &str| {
+            if ok && v.is_finite() {
+                Ok(())
+            } else {
+                Err(bad_argument(name, format!("expected {expected}, got {v}")))
+            }
+        };
+        check("eta", eta, eta > 0.0, "a number > 0")?;
+        check("mean", mean, mean > -1.0 && mean < 1.0, "a number in (-1, 1)")?;
+        check("std", std, std > 0.0 && std <= 1.0, "a number > 0 and ≤ 1")?;
+        if epochs == 0 {
+            return Err(bad_argument("epochs", "expected at least 1 pass, got 0"));
+        }
+        let (xs, _, inputs) = time_major("X", &x)?;
+        let esn = self.reservoir(inputs, "X")?;
+        let params = IpParams { eta, mean, std, epochs };
+        Ok(py.detach(|| train_intrinsic(esn, &xs, inputs, &params)))
     }
 
     /// Closed-loop generation: from the current state, the readout's output becomes the
