@@ -57,6 +57,9 @@ class ESN:
     squares updated after every step, with ``forgetting`` in (0, 1] and ``P(0) = I /
     delta``) or ``"force"`` (Sussillo & Abbott 2009: RLS with ``P(0) = I / alpha`` while
     the network runs on its own outputs), as the ``[readout]`` table of a configuration.
+
+    ``threads``: the threads the network runs on (default: every core; at most every
+    core). Give each network one thread when Python threads run several at once.
     """
 
     def __init__(
@@ -75,6 +78,7 @@ class ESN:
         forgetting: float = 1.0,
         delta: float = 1e-2,
         alpha: float = 1.0,
+        threads: Optional[int] = None,
     ) -> None:
         self._esn = _Esn(
             units,
@@ -91,6 +95,7 @@ class ESN:
             forgetting=forgetting,
             delta=delta,
             alpha=alpha,
+            threads=threads,
         )
 
     def fit(self, X: Any, Y: Any, warmup: int = 0) -> "ESN":

@@ -229,3 +229,15 @@ def test_intrinsic_plasticity_reproduces_the_configuration_and_moves_towards_its
     assert abs(spread - 0.3) < 0.05 < abs(before - 0.3), (before, spread)
     with pytest.raises(ValueError, match="std: expected a number > 0 and ≤ 1, got 1.5"):
         esn.train_intrinsic(x[:TRAIN], std=1.5)
+
+
+def test_the_thread_count_changes_nothing_but_the_threads():
+    # 300 units: above the size from which a run is split over threads.
+    x = np.random.default_rng(3).uniform(-1, 1, (200, 1))
+    y = np.roll(x, -1, axis=0)
+    one = ESN(units=300, seed=4, threads=1).fit(x, y, warmup=20)
+    every = ESN(units=300, seed=4).fit(x, y, warmup=20)
+    assert np.array_equal(one.states(x), every.states(x))
+    assert np.allclose(one.run(x), every.run(x), rtol=0, atol=1e-12)
+    with pytest.raises(ValueError, match="threads"):
+        ESN(units=10, threads=0)

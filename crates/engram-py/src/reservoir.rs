@@ -13,6 +13,7 @@
 #![allow(clippy::result_large_err)]
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use engram_reservoir::config::READOUTS;
 use engram_reservoir::experiment::{run as run_experiment, Outcome};
@@ -38,6 +39,16 @@ pub struct Esn {
     online: Option<OnlineKind>,
     esn: Option<engram_reservoir::Esn>,
     readout: Option<Readout>,
+    /// The threads the network's work runs on, when the caller chose their number.
+    pool: Option<Arc<rayon::ThreadPool>>,
+}
+
+/// Runs `work` in `pool`, or on rayon's global pool (every core) without one.
+fn within<T: Send>(pool: &Option<Arc<rayon::ThreadPool>>, work: impl FnOnce() -> T + Send) -> T {
+    match pool {
+        Some(pool) => pool.install(work),
+        None => work(),
+    }
 }
 
 impl Esn {
@@ -57,8 +68,9 @@ impl Esn {
 
     /// Runs the reservoir over `x` with the GIL released; states `N` per step.
     fn drive(&mut self, py: Python<'_>, x: &[f64], inputs: usize, what: &str) -> PyResult<Vec<f64>> {
+        let pool = self.pool.clone();
         let esn = self.reservoir(inputs, what)?;
-        Ok(py.detach(|| esn.run(x, inputs, None)))
+        Ok(py.detach(|| within(&pool, || esn.run(x, inputs, None))))
     }
 }
 
@@ -86,7 +98,7 @@ impl Esn {
     #[pyo3(signature = (
         units, spectral_radius = 0.9, leak_rate = 1.0, input_scaling = 1.0, input_connectivity = 0.1,
         connectivity = 0.1, bias_scaling = 0.0, ridge = 1e-6, seed = 1, connectivity_rule = "fixed_total_number",
-        readout = "ridge", forgetting = 1.0, delta = 1e-2, alpha = 1.0
+        readout = "ridge", forgetting = 1.0, delta = 1e-2, alpha = 1.0, threads = None
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -104,6 +116,7 @@ impl Esn {
         forgetting: f64,
         delta: f64,
         alpha: f64,
+        threads: Option<usize>,
     ) -> PyResult<Esn> {
         let check = |name: &str, v: f64, ok: bool, expected: &str| {
             if ok && v.is_finite() {
@@ -165,7 +178,14 @@ impl Esn {
             feedback_connectivity: 1.0,
             seed,
         };
-        Ok(Esn { params, ridge, online, esn: None, readout: None })
+        // With a thread count, the network's steps and products run on that many
+        // threads (at most the cores), so that networks in several Python threads do
+        // not each take every core.
+        let pool = match threads {
+            None => None,
+            Some(t) => Some(Arc::new(crate::run::thread_pool(Some(t))?.1)),
+        };
+        Ok(Esn { params, ridge, online, esn: None, readout: None, pool })
     }
 
     /// Drives the reservoir over ``x`` (timesteps × features) from its current state,
@@ -198,18 +218,21 @@ impl Esn {
                 let states = self.drive(py, &xs, inputs, "X")?;
                 let (kept, ridge) = (t - warmup, self.ridge);
                 Readout::Ridge(py.detach(|| {
-                    let s = MatRef::from_column_major_slice(&states[warmup * n..], n, kept);
-                    let y = MatRef::from_row_major_slice(&ys[warmup * outputs..], kept, outputs);
-                    Ridge::fit(s, y, ridge)
+                    within(&self.pool, || {
+                        let s = MatRef::from_column_major_slice(&states[warmup * n..], n, kept);
+                        let y = MatRef::from_row_major_slice(&ys[warmup * outputs..], kept, outputs);
+                        Ridge::fit(s, y, ridge)
+                    })
                 }))
             }
             Some(kind) => {
                 // Step by step, updating after every step from the end of the warm-up;
                 // FORCE runs on its own output once the warm-up is over (when the
                 // outputs are the next inputs), as `engram reservoir` does.
+                let pool = self.pool.clone();
                 let esn = self.reservoir(inputs, "X")?;
                 let mut online = OnlineReadout::new(kind, n, outputs);
-                py.detach(|| online.train(esn, &xs, inputs, &ys, warmup, true));
+                py.detach(|| within(&pool, || online.train(esn, &xs, inputs, &ys, warmup, true)));
                 Readout::Online(online)
             }
         };
@@ -228,7 +251,7 @@ impl Esn {
         let n = self.params.units;
         let readout = self.readout.as_ref().expect("checked above");
         let outputs = readout.weights_and_intercept().1.len();
-        let values = py.detach(|| readout.predict_all(&states, n, outputs));
+        let values = py.detach(|| within(&self.pool, || readout.predict_all(&states, n, outputs)));
         Ok(array2(py, values, t, outputs))
     }
 
@@ -261,9 +284,10 @@ impl Esn {
             return Err(bad_argument("epochs", "expected at least 1 pass, got 0"));
         }
         let (xs, _, inputs) = time_major("X", &x)?;
+        let pool = self.pool.clone();
         let esn = self.reservoir(inputs, "X")?;
         let params = IpParams { eta, mean, std, epochs };
-        Ok(py.detach(|| train_intrinsic(esn, &xs, inputs, &params)))
+        Ok(py.detach(|| within(&pool, || train_intrinsic(esn, &xs, inputs, &params))))
     }
 
     /// Closed-loop generation: from the current state, the readout's output becomes the
@@ -284,7 +308,9 @@ impl Esn {
                 ),
             ));
         }
-        let values = py.detach(|| esn.generate(steps, inputs, outputs, true, |x, y| readout.predict_one(x, y)));
+        let pool = &self.pool;
+        let values =
+            py.detach(|| within(pool, || esn.generate(steps, inputs, outputs, true, |x, y| readout.predict_one(x, y))));
         Ok(array2(py, values, steps, outputs))
     }
 
