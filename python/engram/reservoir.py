@@ -60,6 +60,12 @@ class ESN:
 
     ``threads``: the threads the network runs on (default: every core; at most every
     core). Give each network one thread when Python threads run several at once.
+
+    ``feedback_scaling`` > 0 feeds the readout's output back into the reservoir through
+    weights uniform in ±this, reaching ``feedback_connectivity`` of the units (as
+    reservoirpy's ``reservoir <<= readout``). ``fit`` then feeds back the targets of the
+    step before (teacher forcing), ``run`` and ``generate`` the readout's own outputs;
+    the network is built by ``fit``, and ``states`` is refused (it has no outputs).
     """
 
     def __init__(
@@ -79,6 +85,8 @@ class ESN:
         delta: float = 1e-2,
         alpha: float = 1.0,
         threads: Optional[int] = None,
+        feedback_scaling: float = 0.0,
+        feedback_connectivity: float = 1.0,
     ) -> None:
         self._esn = _Esn(
             units,
@@ -96,6 +104,8 @@ class ESN:
             delta=delta,
             alpha=alpha,
             threads=threads,
+            feedback_scaling=feedback_scaling,
+            feedback_connectivity=feedback_connectivity,
         )
 
     def fit(self, X: Any, Y: Any, warmup: int = 0) -> "ESN":
@@ -158,6 +168,12 @@ class ESN:
         """The input weights (units, features), as reservoirpy's ``Reservoir.Win``; None
         before the first fit/run/states."""
         return self._esn.W_in
+
+    @property
+    def W_fb(self) -> Optional[np.ndarray]:
+        """The feedback weights (units, outputs), as reservoirpy's ``Reservoir.Wfb``;
+        None without feedback or before fit."""
+        return self._esn.W_fb
 
     @property
     def bias(self) -> Optional[np.ndarray]:

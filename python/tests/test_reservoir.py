@@ -241,3 +241,40 @@ def test_the_thread_count_changes_nothing_but_the_threads():
     assert np.allclose(one.run(x), every.run(x), rtol=0, atol=1e-12)
     with pytest.raises(ValueError, match="threads"):
         ESN(units=10, threads=0)
+
+
+FEEDBACK = dict(feedback_scaling=0.5, feedback_connectivity=0.5)
+
+
+def test_feedback_generation_reproduces_the_configuration():
+    # Teacher forcing in fit, then the closed loop through input and feedback, as
+    # `engram reservoir` runs the same configuration in generation mode.
+    sets = ['task.mode="generation"', "reservoir.feedback_scaling=0.5", "reservoir.feedback_connectivity=0.5"]
+    config = run_config(MACKEY_GLASS, threads=2, set=sets)
+    x, y = config["input"], config["target"]
+    esn = ESN(**MG_SETTINGS, **FEEDBACK).fit(x[:TRAIN], y[:TRAIN], warmup=WASHOUT)
+    assert esn.W_fb.shape == (100, 1) and np.count_nonzero(esn.W_fb) == 50
+    generated = esn.generate(len(x) - TRAIN)
+    assert np.max(np.abs(generated - config["prediction"])) < 1e-6
+
+
+def test_a_run_with_feedback_feeds_back_its_own_outputs():
+    rng = np.random.default_rng(2)
+    x = rng.uniform(-1, 1, (120, 1))
+    y = np.sin(np.cumsum(x, axis=0))
+    esn = ESN(units=50, leak_rate=0.5, ridge=1e-2, seed=3, **FEEDBACK)
+    with pytest.raises(RuntimeError, match=r"built by fit\(X, Y\)"):
+        esn.train_intrinsic(x)
+    esn.fit(x[:100], y[:100], warmup=10)
+    with pytest.raises(RuntimeError, match=r"states\(X\) has no outputs to feed back"):
+        esn.states(x)
+    w, w_in, w_fb, b = esn.W, esn.W_in, esn.W_fb, esn.bias
+    w_out, c = esn.readout
+    state, fed = esn.state.copy(), y[99]   # fit fed back targets: the last one is next
+    pred = esn.run(x[100:])
+    for t in range(20):
+        state = 0.5 * state + 0.5 * np.tanh(w @ state + w_in @ x[100 + t] + w_fb @ fed + b)
+        fed = state @ w_out + c
+        # engram's tanh is within 5e-7 relative of NumPy's.
+        assert np.max(np.abs(pred[t] - fed)) < 1e-5 * (1 + np.max(np.abs(fed))), t
+    assert np.all(np.abs(pred) < 10), "a tame closed loop"

@@ -41,6 +41,9 @@ pub struct Esn {
     readout: Option<Readout>,
     /// The threads the network's work runs on, when the caller chose their number.
     pool: Option<Arc<rayon::ThreadPool>>,
+    /// With feedback: the output fed back at the next step (the last target of `fit`,
+    /// the last output of `run` or `generate`; zeros at first and after `reset`).
+    last_output: Vec<f64>,
 }
 
 /// Runs `work` in `pool`, or on rayon's global pool (every core) without one.
@@ -52,8 +55,14 @@ fn within<T: Send>(pool: &Option<Arc<rayon::ThreadPool>>, work: impl FnOnce() ->
 }
 
 impl Esn {
-    /// The reservoir, built for `inputs` features on first use.
-    fn reservoir(&mut self, inputs: usize, what: &str) -> PyResult<&mut engram_reservoir::Esn> {
+    /// Whether the readout's output is fed back into the reservoir.
+    fn feedback(&self) -> bool {
+        self.params.feedback_scaling > 0.0
+    }
+
+    /// The reservoir, built for `inputs` features on first use (with feedback, by
+    /// `fit`, which knows the number of `outputs` fed back).
+    fn reservoir(&mut self, inputs: usize, outputs: Option<usize>, what: &str) -> PyResult<&mut engram_reservoir::Esn> {
         if let Some(esn) = &self.esn {
             let expected = esn.w_in.cols;
             if expected != inputs {
@@ -62,14 +71,27 @@ impl Esn {
                     format!("has {inputs} features per step, but this network was built for {expected}"),
                 ));
             }
+            if let (Some(k), Some(fb)) = (outputs, &esn.w_fb) {
+                if k != fb.cols {
+                    return Err(bad_argument("Y", format!("has {k} outputs, but this network feeds back {}", fb.cols)));
+                }
+            }
+        } else if self.feedback() {
+            let Some(k) = outputs else {
+                return Err(PyRuntimeError::new_err(
+                    "with feedback_scaling > 0 the network is built by fit(X, Y), which knows the outputs it feeds back",
+                ));
+            };
+            self.last_output = vec![0.0; k];
         }
-        Ok(self.esn.get_or_insert_with(|| engram_reservoir::Esn::new(&self.params, inputs, 0)))
+        let params = &self.params;
+        Ok(self.esn.get_or_insert_with(|| engram_reservoir::Esn::new(params, inputs, outputs.unwrap_or(0))))
     }
 
     /// Runs the reservoir over `x` with the GIL released; states `N` per step.
     fn drive(&mut self, py: Python<'_>, x: &[f64], inputs: usize, what: &str) -> PyResult<Vec<f64>> {
         let pool = self.pool.clone();
-        let esn = self.reservoir(inputs, what)?;
+        let esn = self.reservoir(inputs, None, what)?;
         Ok(py.detach(|| within(&pool, || esn.run(x, inputs, None))))
     }
 }
@@ -98,7 +120,8 @@ impl Esn {
     #[pyo3(signature = (
         units, spectral_radius = 0.9, leak_rate = 1.0, input_scaling = 1.0, input_connectivity = 0.1,
         connectivity = 0.1, bias_scaling = 0.0, ridge = 1e-6, seed = 1, connectivity_rule = "fixed_total_number",
-        readout = "ridge", forgetting = 1.0, delta = 1e-2, alpha = 1.0, threads = None
+        readout = "ridge", forgetting = 1.0, delta = 1e-2, alpha = 1.0, threads = None,
+        feedback_scaling = 0.0, feedback_connectivity = 1.0
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -117,6 +140,8 @@ impl Esn {
         delta: f64,
         alpha: f64,
         threads: Option<usize>,
+        feedback_scaling: f64,
+        feedback_connectivity: f64,
     ) -> PyResult<Esn> {
         let check = |name: &str, v: f64, ok: bool, expected: &str| {
             if ok && v.is_finite() {
@@ -140,6 +165,13 @@ impl Esn {
         check("connectivity", connectivity, connectivity > 0.0 && connectivity <= 1.0, "a number > 0 and ≤ 1")?;
         check("bias_scaling", bias_scaling, bias_scaling >= 0.0, "a number ≥ 0")?;
         check("ridge", ridge, ridge >= 0.0, "a number ≥ 0")?;
+        check("feedback_scaling", feedback_scaling, feedback_scaling >= 0.0, "a number ≥ 0")?;
+        check(
+            "feedback_connectivity",
+            feedback_connectivity,
+            feedback_connectivity > 0.0 && feedback_connectivity <= 1.0,
+            "a number > 0 and ≤ 1",
+        )?;
         // The readouts and their constants as in a configuration's [readout] table.
         let online = match readout {
             "ridge" => None,
@@ -174,8 +206,8 @@ impl Esn {
             connectivity,
             connectivity_rule: rule,
             bias_scaling,
-            feedback_scaling: 0.0,
-            feedback_connectivity: 1.0,
+            feedback_scaling,
+            feedback_connectivity,
             seed,
         };
         // With a thread count, the network's steps and products run on that many
@@ -185,7 +217,7 @@ impl Esn {
             None => None,
             Some(t) => Some(Arc::new(crate::run::thread_pool(Some(t))?.1)),
         };
-        Ok(Esn { params, ridge, online, esn: None, readout: None, pool })
+        Ok(Esn { params, ridge, online, esn: None, readout: None, pool, last_output: Vec::new() })
     }
 
     /// Drives the reservoir over ``x`` (timesteps × features) from its current state,
@@ -213,12 +245,23 @@ impl Esn {
             ));
         }
         let n = self.params.units;
-        let readout = match self.online {
+        let (pool, online, ridge) = (self.pool.clone(), self.online, self.ridge);
+        self.reservoir(inputs, Some(outputs), "X")?;
+        let last_output = self.last_output.clone();
+        let esn = self.esn.as_mut().expect("built just above");
+        let readout = match online {
             None => {
-                let states = self.drive(py, &xs, inputs, "X")?;
-                let (kept, ridge) = (t - warmup, self.ridge);
+                // With feedback, teacher forcing: the output fed back at each step is
+                // the target of the step before (the last output before the first).
+                let teacher: Vec<f64> = match &esn.w_fb {
+                    Some(_) => last_output.iter().chain(&ys[..(t - 1) * outputs]).copied().collect(),
+                    None => Vec::new(),
+                };
+                let fed_back = (!teacher.is_empty()).then_some((teacher.as_slice(), outputs));
+                let states = py.detach(|| within(&pool, || esn.run(&xs, inputs, fed_back)));
+                let kept = t - warmup;
                 Readout::Ridge(py.detach(|| {
-                    within(&self.pool, || {
+                    within(&pool, || {
                         let s = MatRef::from_column_major_slice(&states[warmup * n..], n, kept);
                         let y = MatRef::from_row_major_slice(&ys[warmup * outputs..], kept, outputs);
                         Ridge::fit(s, y, ridge)
@@ -229,14 +272,13 @@ impl Esn {
                 // Step by step, updating after every step from the end of the warm-up;
                 // FORCE runs on its own output once the warm-up is over (when the
                 // outputs are the next inputs), as `engram reservoir` does.
-                let pool = self.pool.clone();
-                let esn = self.reservoir(inputs, "X")?;
                 let mut online = OnlineReadout::new(kind, n, outputs);
                 py.detach(|| within(&pool, || online.train(esn, &xs, inputs, &ys, warmup, true)));
                 Readout::Online(online)
             }
         };
         self.readout = Some(readout);
+        self.last_output = ys[(t - 1) * outputs..].to_vec();
         Ok(())
     }
 
@@ -247,10 +289,31 @@ impl Esn {
             return Err(PyRuntimeError::new_err("run() needs a fitted readout: call fit(x, y) first"));
         }
         let (xs, t, inputs) = time_major("X", &x)?;
+        let outputs = self.readout.as_ref().expect("checked above").weights_and_intercept().1.len();
+        if self.feedback() {
+            // The readout's own output of each step is fed back at the next, so the
+            // run goes one step at a time.
+            self.reservoir(inputs, Some(outputs), "X")?;
+            let mut y = self.last_output.clone();
+            let (pool, esn) = (&self.pool, self.esn.as_mut().expect("built by fit"));
+            let readout = self.readout.as_ref().expect("checked above");
+            let values = py.detach(|| {
+                within(pool, || {
+                    let mut values = Vec::with_capacity(t * outputs);
+                    for u in xs.chunks(inputs) {
+                        let state = esn.step(u, &y).to_vec();
+                        readout.predict_one(&state, &mut y);
+                        values.extend_from_slice(&y);
+                    }
+                    values
+                })
+            });
+            self.last_output = y;
+            return Ok(array2(py, values, t, outputs));
+        }
         let states = self.drive(py, &xs, inputs, "X")?;
         let n = self.params.units;
         let readout = self.readout.as_ref().expect("checked above");
-        let outputs = readout.weights_and_intercept().1.len();
         let values = py.detach(|| within(&self.pool, || readout.predict_all(&states, n, outputs)));
         Ok(array2(py, values, t, outputs))
     }
@@ -285,7 +348,7 @@ impl Esn {
         }
         let (xs, _, inputs) = time_major("X", &x)?;
         let pool = self.pool.clone();
-        let esn = self.reservoir(inputs, "X")?;
+        let esn = self.reservoir(inputs, None, "X")?;
         let params = IpParams { eta, mean, std, epochs };
         Ok(py.detach(|| within(&pool, || train_intrinsic(esn, &xs, inputs, &params))))
     }
@@ -311,11 +374,19 @@ impl Esn {
         let pool = &self.pool;
         let values =
             py.detach(|| within(pool, || esn.generate(steps, inputs, outputs, true, |x, y| readout.predict_one(x, y))));
+        if self.feedback() && steps > 0 {
+            self.last_output = values[(steps - 1) * outputs..].to_vec();
+        }
         Ok(array2(py, values, steps, outputs))
     }
 
     /// Drives the reservoir over ``x`` and returns its states, timesteps × units.
     fn states<'py>(&mut self, py: Python<'py>, x: PyReadonlyArray2<'_, f64>) -> PyResult<Bound<'py, PyArray2<f64>>> {
+        if self.feedback() {
+            return Err(PyRuntimeError::new_err(
+                "states(X) has no outputs to feed back: use fit(X, Y) (the targets) or run(X) (its own outputs)",
+            ));
+        }
         let (xs, t, inputs) = time_major("X", &x)?;
         let states = self.drive(py, &xs, inputs, "X")?;
         Ok(array2(py, states, t, self.params.units))
@@ -326,6 +397,7 @@ impl Esn {
         if let Some(esn) = &mut self.esn {
             esn.reset();
         }
+        self.last_output.fill(0.0);
     }
 
     /// Number of reservoir units.
@@ -364,6 +436,14 @@ impl Esn {
         self.esn.as_ref().map(|e| array2(py, e.w_in.to_dense(), e.w_in.rows, e.w_in.cols))
     }
 
+    /// The feedback weights `W_fb` (units × outputs), or None without feedback or
+    /// before ``fit`` builds the network.
+    #[getter(W_fb)]
+    fn w_fb<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyArray2<f64>>> {
+        let fb = self.esn.as_ref()?.w_fb.as_ref()?;
+        Some(array2(py, fb.to_dense(), fb.rows, fb.cols))
+    }
+
     /// The bias (units), or None before the network is built. As reservoirpy's
     /// ``Reservoir.bias``.
     #[getter]
@@ -385,7 +465,7 @@ impl Esn {
     fn __repr__(&self) -> String {
         let p = &self.params;
         format!(
-            "Esn(units={}, spectral_radius={}, leak_rate={}, input_scaling={}, {}, seed={}{})",
+            "Esn(units={}, spectral_radius={}, leak_rate={}, input_scaling={}, {}, seed={}{}{})",
             p.units,
             p.spectral_radius,
             p.leak_rate,
@@ -398,6 +478,11 @@ impl Esn {
                 Some(OnlineKind::Force { alpha }) => format!("readout=\"force\", alpha={alpha}"),
             },
             p.seed,
+            if self.feedback() {
+                format!(", feedback_scaling={}, feedback_connectivity={}", p.feedback_scaling, p.feedback_connectivity)
+            } else {
+                String::new()
+            },
             if self.readout.is_some() { ", fitted" } else { "" }
         )
     }
