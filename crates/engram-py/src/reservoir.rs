@@ -96,6 +96,21 @@ impl Esn {
     }
 }
 
+/// Ok when `value` is finite and `ok`; otherwise an error naming the argument, what
+/// was expected and what it got.
+fn check(name: &str, value: f64, ok: bool, expected: &str) -> PyResult<()> {
+    if ok && value.is_finite() {
+        Ok(())
+    } else {
+        Err(bad_argument(name, format!("expected {expected}, got {value}")))
+    }
+}
+
+/// [`check`] for a number in (0, 1].
+fn fraction(name: &str, value: f64) -> PyResult<()> {
+    check(name, value, value > 0.0 && value <= 1.0, "a number > 0 and ≤ 1")
+}
+
 /// A `(timesteps, features)` array as row-major values, or a clear error.
 fn time_major(name: &str, a: &PyReadonlyArray2<'_, f64>) -> PyResult<(Vec<f64>, usize, usize)> {
     let (t, f) = a.as_array().dim();
@@ -143,40 +158,23 @@ impl Esn {
         feedback_scaling: f64,
         feedback_connectivity: f64,
     ) -> PyResult<Esn> {
-        let check = |name: &str, v: f64, ok: bool, expected: &str| {
-            if ok && v.is_finite() {
-                Ok(())
-            } else {
-                Err(bad_argument(name, format!("expected {expected}, got {v}")))
-            }
-        };
         if units == 0 {
             return Err(bad_argument("units", "expected at least 1 unit, got 0"));
         }
         check("spectral_radius", spectral_radius, spectral_radius >= 0.0, "a number ≥ 0")?;
-        check("leak_rate", leak_rate, leak_rate > 0.0 && leak_rate <= 1.0, "a number > 0 and ≤ 1")?;
+        fraction("leak_rate", leak_rate)?;
         check("input_scaling", input_scaling, input_scaling >= 0.0, "a number ≥ 0")?;
-        check(
-            "input_connectivity",
-            input_connectivity,
-            input_connectivity > 0.0 && input_connectivity <= 1.0,
-            "a number > 0 and ≤ 1",
-        )?;
-        check("connectivity", connectivity, connectivity > 0.0 && connectivity <= 1.0, "a number > 0 and ≤ 1")?;
+        fraction("input_connectivity", input_connectivity)?;
+        fraction("connectivity", connectivity)?;
         check("bias_scaling", bias_scaling, bias_scaling >= 0.0, "a number ≥ 0")?;
         check("ridge", ridge, ridge >= 0.0, "a number ≥ 0")?;
         check("feedback_scaling", feedback_scaling, feedback_scaling >= 0.0, "a number ≥ 0")?;
-        check(
-            "feedback_connectivity",
-            feedback_connectivity,
-            feedback_connectivity > 0.0 && feedback_connectivity <= 1.0,
-            "a number > 0 and ≤ 1",
-        )?;
+        fraction("feedback_connectivity", feedback_connectivity)?;
         // The readouts and their constants as in a configuration's [readout] table.
         let online = match readout {
             "ridge" => None,
             "rls" => {
-                check("forgetting", forgetting, forgetting > 0.0 && forgetting <= 1.0, "a number > 0 and ≤ 1")?;
+                fraction("forgetting", forgetting)?;
                 check("delta", delta, delta > 0.0, "a number > 0")?;
                 Some(OnlineKind::Rls { forgetting, delta })
             }
@@ -333,13 +331,6 @@ impl Esn {
         std: f64,
         epochs: usize,
     ) -> PyResult<f64> {
-        let check = |name: &str, v: f64, ok: bool, expected: &str| {
-            if ok && v.is_finite() {
-                Ok(())
-            } else {
-                Err(bad_argument(name, format!("expected {expected}, got {v}")))
-            }
-        };
         check("eta", eta, eta > 0.0, "a number > 0")?;
         check("mean", mean, mean > -1.0 && mean < 1.0, "a number in (-1, 1)")?;
         check("std", std, std > 0.0 && std <= 1.0, "a number > 0 and ≤ 1")?;
