@@ -64,7 +64,8 @@ class ESN:
     ``feedback_scaling`` > 0 feeds the readout's output back into the reservoir through
     weights uniform in ±this, reaching ``feedback_connectivity`` of the units (as
     reservoirpy's ``reservoir <<= readout``). ``fit`` then feeds back the targets of the
-    step before (teacher forcing), ``run`` and ``generate`` the readout's own outputs;
+    step before (teacher forcing; FORCE its own outputs, as Sussillo & Abbott), ``run``
+    and ``generate`` the readout's own outputs;
     the network is built by ``fit``, and ``states`` is refused (it has no outputs).
     """
 
