@@ -163,8 +163,8 @@ pub(crate) fn threads(requested: Option<usize>) -> Result<usize, Failure> {
     }
 }
 
-/// The workers of a spiking network for `--threads requested`: no more than the
-/// machine's cores (see `engram_sim::spin::usable_threads`), saying so unless `quiet`.
+/// The threads of a command for `--threads requested`: no more than the machine's
+/// cores (see `engram_sim::spin::usable_threads`), saying so unless `quiet`.
 pub(crate) fn workers(requested: usize, quiet: bool) -> usize {
     let workers = engram_sim::spin::usable_threads(requested);
     if workers < requested && !quiet {

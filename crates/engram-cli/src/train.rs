@@ -20,7 +20,7 @@ pub fn run(args: &TrainArgs) -> Result<(), Failure> {
         overrides.push(format!("training.seed={s}"));
     }
     let experiment = engram_learn::config::load(&args.config, &overrides)?;
-    let threads = crate::threads(args.threads)?;
+    let threads = crate::workers(crate::threads(args.threads)?, args.quiet);
     let out = args.out.clone().unwrap_or_else(|| PathBuf::from("runs").join(&experiment.name));
     let run_dir = engram_io::RunDir::create(&out).map_err(|e| Failure::Runtime(e.to_string()))?;
     let stop = Arc::new(AtomicBool::new(false));

@@ -36,7 +36,7 @@ pub fn export_and_check(
     let layout = export::write(net, name, inputs, dir, sigma)?;
     let model = engram_model::load_model(&dir.join("model.toml"), &[], &Models)
         .map_err(|e| format!("the exported model does not load: {e}"))?;
-    let mut sim = Network::build(&model, engram_sim::spin::usable_threads(threads)).map_err(|e| e.to_string())?;
+    let mut sim = Network::build(&model, threads).map_err(|e| e.to_string())?;
     let steps = (model.duration / model.dt).round() as u64;
     sim.run(steps, &mut |_, _| {}, &AtomicBool::new(false)).map_err(|e| e.to_string())?;
     let output = model.population_index(&layout.output).expect("the export names its output population");
