@@ -287,7 +287,7 @@ impl Esn {
             return Err(PyRuntimeError::new_err("run() needs a fitted readout: call fit(x, y) first"));
         }
         let (xs, t, inputs) = time_major("X", &x)?;
-        let outputs = self.readout.as_ref().expect("checked above").weights_and_intercept().1.len();
+        let outputs = self.readout.as_ref().expect("checked above").outputs();
         if self.feedback() {
             // The readout's own output of each step is fed back at the next, so the
             // run goes one step at a time.
@@ -352,7 +352,7 @@ impl Esn {
         let (Some(esn), Some(readout)) = (self.esn.as_mut(), self.readout.as_ref()) else {
             return Err(PyRuntimeError::new_err("generate() needs a fitted readout: call fit(x, y) first"));
         };
-        let (inputs, outputs) = (esn.w_in.cols, readout.weights_and_intercept().1.len());
+        let (inputs, outputs) = (esn.w_in.cols, readout.outputs());
         if inputs != outputs {
             return Err(bad_argument(
                 "steps",

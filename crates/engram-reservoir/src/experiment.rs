@@ -240,7 +240,7 @@ pub fn run_on(exp: &Experiment, mut esn: Esn, fit_start: Instant) -> Outcome {
     } else {
         Vec::new()
     };
-    let teacher = |lo: usize, hi: usize| esn_fed_back(&fed_back, dout, lo, hi);
+    let series = Series { input: &input, din, fed_back: &fed_back, target: &target, dout };
 
     let mut ridge_used = None;
     let mut cv_scores = Vec::new();
@@ -255,13 +255,12 @@ pub fn run_on(exp: &Experiment, mut esn: Esn, fit_start: Instant) -> Outcome {
             // The moments take the states block by block: no buffer of all training
             // states (160 MB for 10,000 steps of 2,000 units, whose page faults cost a
             // tenth of the run), and the Gram product reads each block from cache.
-            let series = Series { input: &input, din, fed_back: &fed_back, target: &target, dout };
             let moments = training_moments(&mut esn, &series, exp.train, washout, block_steps(n));
             ridge_used = Some(*ridge);
             Readout::Ridge(Ridge::from_moments(&moments, *ridge))
         }
         spec => {
-            let states = esn.run(&input[..exp.train * din], din, teacher(0, exp.train));
+            let states = esn.run(&input[..exp.train * din], din, series.fed_back(0, exp.train));
             let kept = exp.train - washout;
             let s = MatRef::from_column_major_slice(&states[washout * n..], n, kept);
             let y = MatRef::from_row_major_slice(&target[washout * dout..exp.train * dout], kept, dout);
@@ -278,7 +277,6 @@ pub fn run_on(exp: &Experiment, mut esn: Esn, fit_start: Instant) -> Outcome {
     let truth = target[exp.train * dout..].to_vec();
     let prediction = match exp.mode {
         Mode::OneStep => {
-            let series = Series { input: &input, din, fed_back: &fed_back, target: &target, dout };
             let mut prediction = Vec::with_capacity(exp.test * dout);
             run_blocks(&mut esn, &series, exp.train..steps, block_steps(n), |_, states| {
                 prediction.extend(readout.predict_all(states, n, dout));
@@ -358,6 +356,13 @@ struct Series<'a> {
     dout: usize,
 }
 
+impl Series<'_> {
+    /// Steps `lo..hi` of the fed-back series, or nothing without feedback.
+    fn fed_back(&self, lo: usize, hi: usize) -> Option<(&[f64], usize)> {
+        (!self.fed_back.is_empty()).then(|| (&self.fed_back[lo * self.dout..hi * self.dout], self.dout))
+    }
+}
+
 /// Runs `esn` over `steps` of the series `block` steps at a time, handing each block of
 /// states (`N` per step) to `consume` with the index of its first step.
 fn run_blocks(
@@ -374,8 +379,7 @@ fn run_blocks(
     while t0 < steps.end {
         let t1 = (t0 + block).min(steps.end);
         let states = &mut buffer[..(t1 - t0) * n];
-        let fed_back = esn_fed_back(series.fed_back, series.dout, t0, t1);
-        esn.run_into(&series.input[t0 * din..t1 * din], din, fed_back, states);
+        esn.run_into(&series.input[t0 * din..t1 * din], din, series.fed_back(t0, t1), states);
         consume(t0, states);
         t0 = t1;
     }
@@ -397,11 +401,6 @@ fn training_moments(esn: &mut Esn, series: &Series<'_>, train: usize, washout: u
     moments
 }
 
-/// Steps `lo..hi` of the fed-back series, or nothing without feedback.
-fn esn_fed_back(fed_back: &[f64], dout: usize, lo: usize, hi: usize) -> Option<(&[f64], usize)> {
-    (!fed_back.is_empty()).then(|| (&fed_back[lo * dout..hi * dout], dout))
-}
-
 /// A trained readout of either kind.
 #[derive(Clone, Debug)]
 pub enum Readout {
@@ -417,6 +416,14 @@ impl Readout {
         match self {
             Readout::Ridge(r) => r.predict_one(state, out),
             Readout::Online(o) => o.predict_one(state, out),
+        }
+    }
+
+    /// The number of outputs.
+    pub fn outputs(&self) -> usize {
+        match self {
+            Readout::Ridge(r) => r.weights.ncols(),
+            Readout::Online(o) => o.outputs(),
         }
     }
 
@@ -463,13 +470,13 @@ mod tests {
         let input: Vec<f64> = (0..60 * din).map(|i| (i as f64 * 0.37).sin()).collect();
         let fed_back: Vec<f64> = (0..60 * dout).map(|i| (i as f64 * 0.11).cos()).collect();
         let mut whole = Esn::new(&p, din, dout);
-        whole.run(&input[..5 * din], din, esn_fed_back(&fed_back, dout, 0, 5));
-        let expect = whole.run(&input[5 * din..55 * din], din, esn_fed_back(&fed_back, dout, 5, 55));
+        let series = Series { input: &input, din, fed_back: &fed_back, target: &[], dout };
+        whole.run(&input[..5 * din], din, series.fed_back(0, 5));
+        let expect = whole.run(&input[5 * din..55 * din], din, series.fed_back(5, 55));
         let mut blocks = Esn::new(&p, din, dout);
-        blocks.run(&input[..5 * din], din, esn_fed_back(&fed_back, dout, 0, 5));
+        blocks.run(&input[..5 * din], din, series.fed_back(0, 5));
         let mut got = Vec::new();
         let mut firsts = Vec::new();
-        let series = Series { input: &input, din, fed_back: &fed_back, target: &[], dout };
         run_blocks(&mut blocks, &series, 5..55, 7, |t0, states| {
             firsts.push(t0);
             got.extend_from_slice(states);

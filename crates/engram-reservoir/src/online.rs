@@ -79,6 +79,11 @@ impl OnlineReadout {
         }
     }
 
+    /// The number of outputs.
+    pub fn outputs(&self) -> usize {
+        self.outputs
+    }
+
     /// The weights (`units × outputs`, row-major) and the intercept (`outputs`).
     pub fn weights_and_intercept(&self) -> (Vec<f64>, Vec<f64>) {
         let split = (self.width - 1) * self.outputs;
