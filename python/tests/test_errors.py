@@ -112,3 +112,17 @@ def test_invalid_toml_is_a_model_error_with_the_place():
     with pytest.raises(engram.ModelError, match=r"^m.toml:2:\d+: invalid TOML") as info:
         engram.Model.from_str('[simulation]\ndt = "0.1 ms\n', file="m.toml")
     assert info.value.line == 2 and info.value.key is None
+
+
+def test_a_duration_between_steps_warns_and_a_shorter_one_is_refused():
+    """Issue 25, item 1: rounded to whole steps with the CLI's note; shorter than dt refused."""
+    with pytest.warns(UserWarning) as record:
+        model = engram.Model.from_str(SMALL, set=['simulation.duration="0.25 ms"'])
+    assert str(record[0].message) == (
+        '--set simulation.duration="0.25 ms": simulation.duration: 0.25 ms is not a whole number of '
+        "time steps of 0.1 ms; simulating 3 steps (0.3 ms)"
+    )
+    assert model.duration == pytest.approx(3e-4, rel=1e-12)
+    with pytest.raises(engram.ModelError) as info:
+        engram.Model.from_str(SMALL.replace('duration = "100 ms"', 'duration = "0.04 ms"'))
+    assert info.value.message == "expected at least one time step (dt = 0.1 ms), found 0.04 ms"

@@ -1,12 +1,12 @@
 //! `engram check`: validate a model and print its size.
 
-use engram_sim::{estimate, Models};
+use engram_sim::estimate;
 
 use crate::{Failure, ModelArgs};
 
 /// Validates the model and prints neurons, synapses and a memory estimate.
 pub fn check(args: &ModelArgs) -> Result<(), Failure> {
-    let model = engram_model::load_model(&args.model, &args.overrides(), &Models)?;
+    let model = args.load(false)?;
     let est = estimate(&model);
     println!("{}: ok", args.model.display());
     println!("  model        {}", model.name);
@@ -20,9 +20,10 @@ pub fn check(args: &ModelArgs) -> Result<(), Failure> {
     println!("  memory       {} (estimate)", crate::output::human_bytes(est.bytes));
     println!(
         "  time         {} s at dt = {} ms ({} steps)",
-        model.duration,
-        model.dt * 1e3,
-        (model.duration / model.dt).round()
+        // Rounded to the nanosecond: 3 steps of 0.1 ms are 0.00030000000000000003 s in f64.
+        (model.duration * 1e9).round() / 1e9,
+        (model.dt * 1e3 * 1e6).round() / 1e6,
+        model.steps()
     );
     Ok(())
 }

@@ -17,9 +17,21 @@ mod run;
 mod train;
 mod train_export;
 
-/// engram: simulate spiking neural networks described in TOML model files.
+/// The text `engram --help` opens with: what engram is, then clap lists the commands.
+const ABOUT: &str = "engram simulates spiking neural networks described in TOML model files \
+(populations, projections, plasticity; every quantity with its unit), trains them with surrogate \
+gradients, runs them as reservoirs and analyses their spikes.";
+
+/// After the commands and options: where to start.
+const AFTER_HELP: &str = "Start with:
+  engram check examples/cuba.toml    validate a model, print its size and memory
+  engram run examples/cuba.toml      simulate it; results in runs/cuba/
+  engram analyze runs/cuba           spike-train statistics into analysis.json
+`engram help COMMAND` shows a command's flags; docs/model-file.md describes model files.";
+
+/// The `engram` command line.
 #[derive(Parser, Debug)]
-#[command(name = "engram", version, about, long_about = None)]
+#[command(name = "engram", version, about = ABOUT, long_about = None, after_help = AFTER_HELP)]
 pub struct Cli {
     /// The command.
     #[command(subcommand)]
@@ -29,13 +41,13 @@ pub struct Cli {
 /// The commands.
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Simulate a model and write a run directory.
+    /// Simulate a model file and write a run directory (spikes, rates, state, plots).
     Run(RunArgs),
-    /// Validate a model and print its size without running it.
+    /// Validate a model file; print its populations, synapses, memory and steps.
     Check(ModelArgs),
     /// Spike-train statistics of a run directory or an NPZ spike file, into analysis.json.
     Analyze(AnalyzeArgs),
-    /// Train and score a reservoir (echo-state network) on a task; write a run directory.
+    /// Train and score a reservoir (echo-state or liquid-state machine) on a task (docs/reservoir.md).
     Reservoir(ReservoirArgs),
     /// Train a spiking network with surrogate gradients (docs/train.md).
     Train(TrainArgs),
@@ -120,6 +132,18 @@ impl ModelArgs {
             o.push(format!("simulation.duration=\"{d}\""));
         }
         o
+    }
+
+    /// Reads and validates the model with the overrides, printing the reader's notes
+    /// (a duration rounded to whole steps, say) on stderr unless `quiet`.
+    pub(crate) fn load(&self, quiet: bool) -> Result<engram_model::Model, Failure> {
+        let model = engram_model::load_model(&self.model, &self.overrides(), &engram_sim::Models)?;
+        if !quiet {
+            for note in &model.notes {
+                eprintln!("note: {note}");
+            }
+        }
+        Ok(model)
     }
 }
 

@@ -6,14 +6,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use engram_sim::{Models, Network, SimError};
+use engram_sim::{Network, SimError};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::{output, Failure, RunArgs};
 
 /// Runs a model and writes its run directory.
 pub fn run(args: &RunArgs) -> Result<(), Failure> {
-    let model = engram_model::load_model(&args.model.model, &args.model.overrides(), &Models)?;
+    let model = args.model.load(args.quiet)?;
     let threads = crate::workers(crate::threads(args.threads)?, args.quiet);
     let out = args.out.clone().unwrap_or_else(|| PathBuf::from("runs").join(&model.name));
     // Created first, so an unwritable place fails before a long run, and removed
@@ -29,7 +29,7 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
     }
 
     let mut net = Network::build(&model, threads).map_err(runtime)?;
-    let steps = (model.duration / model.dt).round() as u64;
+    let steps = model.steps();
     let show = !args.quiet && std::io::stderr().is_terminal();
     let started = Instant::now();
     let mut bar: Option<ProgressBar> = None;

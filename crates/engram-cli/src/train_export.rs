@@ -37,7 +37,7 @@ pub fn export_and_check(
     let model = engram_model::load_model(&dir.join("model.toml"), &[], &Models)
         .map_err(|e| format!("the exported model does not load: {e}"))?;
     let mut sim = Network::build(&model, threads).map_err(|e| e.to_string())?;
-    let steps = (model.duration / model.dt).round() as u64;
+    let steps = model.steps();
     sim.run(steps, &mut |_, _| {}, &AtomicBool::new(false)).map_err(|e| e.to_string())?;
     let output = model.population_index(&layout.output).expect("the export names its output population");
     let classes = model.populations[output].size;

@@ -253,7 +253,7 @@ fn recurrent_alif_exports_with_matching_decisions() {
     let model = std::fs::read_to_string(dir.path().join("run/export/model.toml")).unwrap();
     assert!(model.contains("model = \"alif\"") && model.contains("file = \"hidden_w_rec.npy\""), "{model}");
     // The example trains one time constant per neuron: they go to files.
-    assert!(model.contains("tau_m = { file = \"hidden_tau_m.npy\" }"), "{model}");
+    assert!(model.contains("tau_m = { file = \"hidden_tau_m.npy\", unit = \"1 s\" }"), "{model}");
     let agreement = m["export"]["agreement"].as_f64().unwrap();
     assert!(agreement >= 0.99, "simulator and training graph agree on {agreement}");
     let simulated = m["export"]["test_accuracy"].as_f64().unwrap();

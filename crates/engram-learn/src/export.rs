@@ -200,7 +200,7 @@ fn population(toml: &mut String, layer: &Layer<f32>, dt: f64, dir: &Path) -> Res
         let values = Array1::from_iter(decays.iter().map(|&d| tau(d)));
         let out = File::create(dir.join(&file)).map_err(|e| format!("cannot write {file}: {e}"))?;
         values.write_npy(out).map_err(|e| format!("cannot write {file}: {e}"))?;
-        Ok(format!("{{ file = \"{file}\" }}"))
+        Ok(format!("{{ file = \"{file}\", unit = \"1 s\" }}"))
     };
     let (tau_m, tau_syn) = (time_constant(&layer.beta.value, "tau_m")?, time_constant(&layer.alpha.value, "tau_syn")?);
     let cell = &layer.spec.cell;

@@ -12,12 +12,22 @@ pub struct Source {
     pub name: String,
     /// The whole text (after `--set` overrides were applied).
     pub text: Arc<String>,
+    /// Where the `--set` overrides are in `text` (from the key to the end of the value),
+    /// each with the override as the user wrote it.
+    overrides: Arc<Vec<(Range<usize>, String)>>,
 }
 
 impl Source {
     /// A source from a display name and its text.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Source {
-        Source { name: name.into(), text: Arc::new(text.into()) }
+        Source { name: name.into(), text: Arc::new(text.into()), overrides: Arc::default() }
+    }
+
+    /// This source, with the places in its text that `--set` overrides wrote: an error
+    /// there names the override instead of quoting a line the user's file does not have.
+    pub fn with_overrides(mut self, overrides: Vec<(Range<usize>, String)>) -> Source {
+        self.overrides = Arc::new(overrides);
+        self
     }
 
     /// 1-based line and column of a byte offset.
@@ -30,6 +40,11 @@ impl Source {
 
     /// An error at `span` about the value at dotted path `key`.
     pub fn error(&self, span: Option<Range<usize>>, key: &str, message: impl Into<String>) -> ModelError {
+        if let Some(s) = &span {
+            if let Some((_, o)) = self.overrides.iter().find(|(r, _)| r.start <= s.start && s.end <= r.end) {
+                return Source::new(format!("--set {o}"), String::new()).error(None, key, message);
+            }
+        }
         let (line, column) = span.as_ref().map_or((0, 0), |s| self.line_col(s.start));
         ModelError {
             file: self.name.clone(),

@@ -11,7 +11,8 @@ pub struct Model {
     pub name: String,
     /// Time step (s).
     pub dt: f64,
-    /// Simulated time (s).
+    /// Simulated time (s): a whole number of steps (the model file's duration rounded
+    /// to the nearest step; [`Model::notes`] says when rounding changed it).
     pub duration: f64,
     /// Seed of every random stream of the run.
     pub seed: u64,
@@ -24,6 +25,17 @@ pub struct Model {
     pub projections: Vec<Projection>,
     /// What to record.
     pub record: Record,
+    /// Things the reader changed or wants the user to know, each one located line
+    /// (`file:line:col: key: what`), for the CLI to print as notes: e.g. a duration
+    /// rounded to whole steps.
+    pub notes: Vec<String>,
+}
+
+impl Model {
+    /// The number of time steps of the run (`duration / dt`, a whole number by construction).
+    pub fn steps(&self) -> u64 {
+        (self.duration / self.dt).round() as u64
+    }
 }
 
 /// A group of neurons of one model with the same parameters.

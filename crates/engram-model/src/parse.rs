@@ -58,7 +58,29 @@ pub fn read_toml<T>(
         let msg = e.message().trim().replace('\n', " ");
         src.error(e.span(), "", format!("invalid TOML: {msg}"))
     })?;
+    let src = src.clone().with_overrides(override_spans(doc.as_table(), overrides));
     read(TableReader::root(doc.as_table(), &src))
+}
+
+/// Where each `--set KEY=VALUE` of `overrides` is in the overridden document: from its
+/// key to the end of its value (see [`Source::with_overrides`]).
+fn override_spans(root: &toml_edit::Table, overrides: &[String]) -> Vec<(std::ops::Range<usize>, String)> {
+    let span_of = |key: &str| -> Option<std::ops::Range<usize>> {
+        let parts: Vec<&str> = key.trim().split('.').collect();
+        let (last, path) = parts.split_last()?;
+        let mut table: &dyn toml_edit::TableLike = root;
+        for p in path {
+            table = table.get(p)?.as_table_like()?;
+        }
+        let value = match table.get(last)? {
+            Item::Value(v) => v.span()?,
+            Item::Table(t) => t.span()?,
+            _ => return None,
+        };
+        let key_start = table.key(last).and_then(|k| k.span()).map_or(value.start, |s| s.start);
+        Some(key_start.min(value.start)..value.end)
+    };
+    overrides.iter().filter_map(|o| Some((span_of(o.split_once('=')?.0)?, o.clone()))).collect()
 }
 
 /// Applies `--set KEY=VALUE` overrides to the document text. `KEY` is a dotted path;
@@ -108,10 +130,7 @@ fn read_model(root: &mut TableReader<'_>, stem: &str, registry: &dyn Registry) -
         return Err(sim.get("dt").expect("dt was read").error("simulation.dt", "expected a positive time step"));
     }
     let dur = sim.require("duration", "a time such as \"1 s\"")?;
-    let duration = dur.quantity("simulation.duration", Dim::TIME)?;
-    if duration < 0.0 {
-        return Err(dur.error("simulation.duration", "expected a duration ≥ 0"));
-    }
+    let (duration, duration_note) = whole_steps(&dur, dur.quantity("simulation.duration", Dim::TIME)?, dt)?;
     let seed = match sim.get("seed") {
         Some(e) => e.count("simulation.seed", "a seed")?,
         None => 1,
@@ -151,6 +170,7 @@ fn read_model(root: &mut TableReader<'_>, stem: &str, registry: &dyn Registry) -
         populations,
         projections: Vec::new(),
         record: Record { spikes: Vec::new(), state: Vec::new(), rate_bin: 1e-3, weights: Vec::new() },
+        notes: duration_note.into_iter().collect(),
     };
     for i in 0..model.populations.len() {
         resolve_inputs(&mut model, i, &pops)?;
@@ -168,6 +188,36 @@ fn read_model(root: &mut TableReader<'_>, stem: &str, registry: &dyn Registry) -
     }
     model.record = read_record(root.get("record"), &model)?;
     Ok(model)
+}
+
+/// `duration` as a whole number of steps of `dt`: refused when shorter than one step
+/// (a run of no step has no rates), rounded to the nearest step otherwise, with a note
+/// saying so when that changes it (Brian2 runs `ceil(duration / dt)` steps silently;
+/// NEST refuses a time that is not a multiple of its resolution).
+fn whole_steps(e: &Entry<'_>, duration: f64, dt: f64) -> Result<(f64, Option<String>)> {
+    let key = "simulation.duration";
+    let exact = duration / dt;
+    // A relative tolerance, since "1 s" / "0.1 ms" is 9999.999999999998 in floating point.
+    if exact < 1.0 - 1e-9 {
+        return Err(
+            e.error(key, format!("expected at least one time step (dt = {}), found {}", fmt_ms(dt), fmt_ms(duration)))
+        );
+    }
+    let steps = exact.round();
+    if (exact - steps).abs() <= 1e-9 * steps {
+        return Ok((steps * dt, None));
+    }
+    let rounded = steps * dt;
+    let note = e.error(
+        key,
+        format!(
+            "{} is not a whole number of time steps of {}; simulating {steps} steps ({})",
+            fmt_ms(duration),
+            fmt_ms(dt),
+            fmt_ms(rounded)
+        ),
+    );
+    Ok((rounded, Some(note.to_string())))
 }
 
 fn read_population(t: &mut TableReader<'_>, name: &str, registry: &dyn Registry) -> Result<Population> {
@@ -277,7 +327,7 @@ pub(crate) fn read_params(
                 ParamValue::Scalar(v)
             }
             (ParamKind::Quantity(_, Default::Required) | ParamKind::Number(Default::Required), None) => {
-                return Err(t.error(format!("missing key `{}` ({})", spec.name, spec.doc)))
+                return Err(t.missing(&[spec.name], format!("missing key `{}` ({})", spec.name, spec.doc)))
             }
             (ParamKind::Quantity(_, Default::Derived) | ParamKind::Number(Default::Derived), None) => continue,
             (ParamKind::Choice(choices), Some(e)) => {
@@ -311,7 +361,8 @@ pub(crate) fn read_params(
 }
 
 /// A parameter's value per neuron: `{ file = "x.npy", unit = "1 ms" }` (file values
-/// times `unit`, which defaults to the SI unit) or a distribution table drawn per neuron.
+/// times `unit`, required unless the parameter is a plain number) or a distribution
+/// table drawn per neuron.
 /// Time constants must be positive.
 fn per_neuron_value(e: &Entry<'_>, key: &str, dim: Dim, n: usize) -> Result<ParamValue> {
     let mut t = e.table(key, "a quantity, a distribution table, or { file = \"values.npy\" }")?;
@@ -319,9 +370,20 @@ fn per_neuron_value(e: &Entry<'_>, key: &str, dim: Dim, n: usize) -> Result<Para
     if let Some(fe) = t.get("file") {
         let fk = t.key_path("file");
         let file = fe.as_str(&fk, "the path of a .npy file, relative to the model file")?;
+        // A file holds bare numbers: without a unit, "20" meant as ms would be read as
+        // 20 s and the run would go on silently with it. So a unit is required, as the
+        // scalar form requires one; only plain numbers may do without.
         let unit = match t.get("unit") {
             Some(u) => u.quantity(&t.key_path("unit"), dim)?,
-            None => 1.0,
+            None if dim == Dim::ONE => 1.0,
+            None => {
+                // `dim.example()` is a quoted quantity such as "20 ms"; the unit is its second word.
+                let unit = dim.example().split_once(' ').map_or(String::new(), |(_, u)| format!(" such as \"1 {u}"));
+                return Err(t.error(format!(
+                    "missing key `unit`: the numbers in {file} need a unit, {}{unit}",
+                    dim.describe()
+                )));
+            }
         };
         t.finish()?;
         let base = Path::new(&fe.src.name).parent().unwrap_or(Path::new(""));
@@ -452,9 +514,10 @@ fn read_receptor(t: &mut TableReader<'_>, kind: &KindSpec, weight_mean: f64, dim
             })
         }
         None if kind.receptors.len() == 1 => Ok(0),
-        None if dim == Dim::CONDUCTANCE => Err(
-            t.error(format!("missing key `receptor`: conductance weights need one of {}", kind.receptors.join(", ")))
-        ),
+        None if dim == Dim::CONDUCTANCE => Err(t.missing(
+            &["receptor"],
+            format!("missing key `receptor`: conductance weights need one of {}", kind.receptors.join(", ")),
+        )),
         // Current-based synapses: the sign of the weight says which port, as in NEST.
         None => {
             let want = if weight_mean < 0.0 { "inh" } else { "exc" };

@@ -56,12 +56,15 @@ pub(crate) fn read_plasticity(
         let value = match t.get(wp.name) {
             Some(we) => we.quantity(&k, weight_dim)?,
             None if wp.required => {
-                return Err(t.error(format!(
-                    "missing key `{}` ({}, {} like the projection's weights)",
-                    wp.name,
-                    wp.doc,
-                    weight_dim.describe()
-                )))
+                return Err(t.missing(
+                    &[wp.name],
+                    format!(
+                        "missing key `{}` ({}, {} like the projection's weights)",
+                        wp.name,
+                        wp.doc,
+                        weight_dim.describe()
+                    ),
+                ))
             }
             None => 0.0,
         };

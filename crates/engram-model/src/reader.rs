@@ -98,7 +98,9 @@ impl<'a> Entry<'a> {
                 self.error(key, format!("{}, found \"{text}\" which is not a number with a unit", expected()))
             }
             UnitError::UnknownUnit(u) => {
-                self.error(key, format!("{}, found unknown unit `{u}` in \"{text}\"", expected()))
+                let hint = crate::units::suggest_unit(&u, Some(dim))
+                    .map_or(String::new(), |s| format!(" (did you mean `{s}`?)"));
+                self.error(key, format!("{}, found unknown unit `{u}` in \"{text}\"{hint}", expected()))
             }
         })?;
         if q.dim != dim {
@@ -220,10 +222,27 @@ impl<'a> TableReader<'a> {
         Some(Entry { item, span: item_span(item), src: self.src })
     }
 
-    /// The value of `key`, or an error saying it is missing.
+    /// The value of `key`, or an error saying it is missing (see [`TableReader::missing`]).
     pub fn require(&mut self, key: &'static str, what: &str) -> Result<Entry<'a>> {
-        self.get(key)
-            .ok_or_else(|| self.src.error(self.span.clone(), &self.path, format!("missing key `{key}` ({what})")))
+        self.get(key).ok_or_else(|| self.missing(&[key], format!("missing key `{key}` ({what})")))
+    }
+
+    /// The error for a table that lacks one of `keys`: `message`, unless a key of this
+    /// table that nobody asked for is a likely misspelling of one of them. Then that key
+    /// is reported as unknown, with the closest of `keys` as the suggestion, as
+    /// [`TableReader::finish`] would: a typo is the likelier mistake, and "missing key
+    /// `receptor`" beside a `reciptor` hides it.
+    pub fn missing(&self, keys: &[&str], message: impl Into<String>) -> ModelError {
+        for (k, _) in self.table.iter() {
+            if self.asked.contains(k) {
+                continue;
+            }
+            if let Some(c) = closest(k, keys.iter().copied()) {
+                let span = self.table.key(k).and_then(|key| key.span());
+                return self.src.error(span, &self.key_path(k), format!("unknown key `{k}` (did you mean `{c}`?)"));
+            }
+        }
+        self.error(message)
     }
 
     /// An error about the table as a whole.

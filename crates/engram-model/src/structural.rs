@@ -101,7 +101,10 @@ pub(crate) fn read_structural(
         None => None,
     };
     if prune_below.is_none() && prune_fraction.is_none() {
-        return Err(t.error("missing key `prune_below` or `prune_fraction` (which synapses to prune)"));
+        return Err(t.missing(
+            &["prune_below", "prune_fraction"],
+            "missing key `prune_below` or `prune_fraction` (which synapses to prune)",
+        ));
     }
     let regrow = match t.get("regrow") {
         Some(re) => {

@@ -129,8 +129,12 @@ pub enum UnitError {
     #[error("`{0}` does not start with a number")]
     BadNumber(String),
     /// A unit symbol that engram does not know.
-    #[error("unknown unit `{0}`")]
+    #[error("unknown unit `{0}`{hint}", hint = did_you_mean(.0))]
     UnknownUnit(String),
+}
+
+fn did_you_mean(symbol: &str) -> String {
+    suggest_unit(symbol, None).map_or(String::new(), |s| format!(" (did you mean `{s}`?)"))
 }
 
 /// Unit symbols with their scale to SI and dimension. `u` and `µ` both mean micro.
@@ -157,7 +161,38 @@ fn base_unit(symbol: &str) -> Option<(f64, Dim)> {
         return Some((60.0, Dim::TIME));
     }
     let (scale, dim) = unit(rest?)?;
+    // Mega and giga only where neuroscience uses them (MΩ, GΩ, MHz): elsewhere they are
+    // a case slip ("20 Ms" meant as 20 ms is 230 days; "MS" for mS), so refuse them and
+    // let the suggestion below name the unit that was meant.
+    if prefix_scale >= 1e6 && dim != Dim::RESISTANCE && dim != Dim::FREQUENCY {
+        return None;
+    }
     Some((prefix_scale * scale, dim))
+}
+
+/// The unit symbol a mistyped `symbol` most likely meant: a known symbol that differs
+/// only in case (`mv` → `mV`, `Ms` → `ms`, `NS` → `nS`), preferring one of dimension
+/// `expected` when several do (`NS` is `nS` for a conductance, `ns` for a time).
+pub fn suggest_unit(symbol: &str, expected: Option<Dim>) -> Option<String> {
+    const BASES: [&str; 8] = ["s", "Hz", "V", "A", "S", "F", "ohm", "m"];
+    const PREFIXES: [&str; 9] = ["", "G", "M", "k", "c", "m", "u", "n", "p"];
+    let candidates = PREFIXES
+        .iter()
+        .flat_map(|p| BASES.iter().map(move |b| format!("{p}{b}")))
+        .chain(std::iter::once("min".to_string()))
+        .filter(|c| c.eq_ignore_ascii_case(symbol) && c != symbol)
+        .filter_map(|c| base_unit(&c).map(|(_, d)| (c, d)));
+    let mut best: Option<(String, Dim)> = None;
+    for (c, d) in candidates {
+        let better = match &best {
+            None => true,
+            Some((_, bd)) => Some(d) == expected && Some(*bd) != expected,
+        };
+        if better {
+            best = Some((c, d));
+        }
+    }
+    best.map(|(c, _)| c)
 }
 
 fn split_prefix(symbol: &str) -> (f64, Option<&str>) {
@@ -286,5 +321,19 @@ mod tests {
     fn bad_quantities_are_reported() {
         assert_eq!(parse_quantity("ms"), Err(UnitError::BadNumber("ms".into())));
         assert_eq!(parse_quantity("20 mss"), Err(UnitError::UnknownUnit("mss".into())));
+    }
+
+    /// Issue 25, item 9: case slips in units are refused and the meant unit is named.
+    #[test]
+    fn case_slips_in_units_suggest_the_meant_unit() {
+        assert_eq!(parse_quantity("-50 mv").unwrap_err().to_string(), "unknown unit `mv` (did you mean `mV`?)");
+        assert_eq!(parse_quantity("20 Ms").unwrap_err().to_string(), "unknown unit `Ms` (did you mean `ms`?)");
+        assert_eq!(suggest_unit("NS", Some(Dim::CONDUCTANCE)).as_deref(), Some("nS"));
+        assert_eq!(suggest_unit("NS", Some(Dim::TIME)).as_deref(), Some("ns"));
+        assert_eq!(suggest_unit("MS", Some(Dim::CONDUCTANCE)).as_deref(), Some("mS"));
+        assert_eq!(suggest_unit("xyz", None), None);
+        // Mega stays for resistance and frequency, as in "100 Mohm" and "1 MHz".
+        assert!((q("100 Mohm").value - 1e8).abs() < 1e-3);
+        assert!((q("1 MHz").value - 1e6).abs() < 1e-6);
     }
 }

@@ -27,6 +27,13 @@ impl Model {
     fn parse(py: Python<'_>, file: String, stem: String, text: String, overrides: Vec<String>) -> PyResult<Model> {
         let model =
             engram_model::parse_model(&file, &stem, &text, &overrides, &Models).map_err(|e| model_error(py, e))?;
+        // The reader's notes (a duration rounded to whole steps, say) as Python warnings,
+        // as `engram check` and `engram run` print them.
+        for note in &model.notes {
+            let message = std::ffi::CString::new(note.replace('\0', " ")).expect("no NUL is left");
+            let category = py.get_type::<pyo3::exceptions::PyUserWarning>();
+            PyErr::warn(py, category.as_any(), &message, 2)?;
+        }
         Ok(Model { file, stem, text, overrides, model })
     }
 }
@@ -127,7 +134,7 @@ impl Model {
         d.set_item("neurons", est.neurons)?;
         d.set_item("synapses", est.synapses)?;
         d.set_item("bytes", est.bytes)?;
-        d.set_item("steps", (self.model.duration / self.model.dt).round() as u64)?;
+        d.set_item("steps", self.model.steps())?;
         Ok(d)
     }
 

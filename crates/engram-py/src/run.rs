@@ -24,7 +24,7 @@ const POLL: Duration = Duration::from_millis(50);
 
 /// Builds and runs `model` on `threads` workers; returns the recordings dict.
 pub fn run<'py>(py: Python<'py>, model: &Model, threads: usize, progress: bool) -> PyResult<Bound<'py, PyDict>> {
-    let steps = (model.duration / model.dt).round() as u64;
+    let steps = model.steps();
     let (net, run_s) = drive(py, model, threads, steps, progress)?;
     crate::recordings::to_python(py, model, &net, threads, run_s)
 }

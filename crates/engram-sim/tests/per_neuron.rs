@@ -92,7 +92,10 @@ fn equal_values_per_neuron_give_the_uniform_spikes_bit_for_bit() {
     let uniform = cuba(dir.path(), &[]);
     let per_neuron = cuba(
         dir.path(),
-        &["populations.exc.tau_m={ file = \"tau_m.npy\" }", "populations.exc.tau_syn_exc={ file = \"tau_syn.npy\" }"],
+        &[
+            "populations.exc.tau_m={ file = \"tau_m.npy\", unit = \"1 s\" }",
+            "populations.exc.tau_syn_exc={ file = \"tau_syn.npy\", unit = \"1 s\" }",
+        ],
     );
     let a = spikes(&uniform, 2);
     assert!(a[0].0.len() > 100, "the network is active: {} spikes", a[0].0.len());
@@ -119,15 +122,15 @@ fn bad_values_per_neuron_are_located() {
     let err = |o: &[&str]| load(dir.path(), DRIVEN, o).unwrap_err();
     let m = dir.path().join("m.toml").display().to_string();
     assert_eq!(
-        err(&["populations.p.tau_m={ file = \"three.npy\" }"]),
+        err(&["populations.p.tau_m={ file = \"three.npy\", unit = \"1 s\" }"]),
         format!("{m}:9:18: populations.p.tau_m.file: three.npy: expected 4 values (one per neuron), found 3")
     );
     assert_eq!(
-        err(&["populations.p.tau_m={ file = \"zero.npy\" }"]),
+        err(&["populations.p.tau_m={ file = \"zero.npy\", unit = \"1 s\" }"]),
         format!("{m}:9:18: populations.p.tau_m.file: zero.npy: value [3] is 0, expected a positive time")
     );
     assert_eq!(
-        err(&["populations.p.tau_m={ file = \"missing.npy\" }"]),
+        err(&["populations.p.tau_m={ file = \"missing.npy\", unit = \"1 s\" }"]),
         format!("{m}:9:18: populations.p.tau_m.file: cannot read missing.npy: No such file or directory (os error 2)")
     );
     assert_eq!(
@@ -143,7 +146,7 @@ fn bad_values_per_neuron_are_located() {
         )
     );
     // Other models take one value, and current weights need one R for the population.
-    let cond = "[simulation]\ndt = \"0.1 ms\"\nduration = \"1 ms\"\n[populations.c]\nn = 4\nmodel = \"lif_cond\"\ng_l = { file = \"tau_m.npy\" }\n";
+    let cond = "[simulation]\ndt = \"0.1 ms\"\nduration = \"1 ms\"\n[populations.c]\nn = 4\nmodel = \"lif_cond\"\ng_l = { file = \"tau_m.npy\", unit = \"1 s\" }\n";
     assert_eq!(
         load(dir.path(), cond, &[]).unwrap_err(),
         format!("{m}:7:7: populations.c.g_l: \"lif_cond\" takes one value for all its neurons, expected a quantity")

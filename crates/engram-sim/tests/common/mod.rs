@@ -15,7 +15,7 @@ pub fn model(text: &str) -> Model {
 #[allow(dead_code)] // not every test file runs networks
 pub fn run(model: &Model, threads: usize) -> Network {
     let mut net = Network::build(model, threads).expect("the network builds");
-    let steps = (model.duration / model.dt).round() as u64;
+    let steps = model.steps();
     net.run(steps, &mut |_, _| {}, &AtomicBool::new(false)).expect("the run completes");
     net
 }
