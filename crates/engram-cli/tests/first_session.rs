@@ -174,3 +174,38 @@ fn help_says_what_engram_is() {
     }
     assert!(!help.contains("argument parsing"), "{help}");
 }
+
+/// Issue 17 ("Also"): a file given to the wrong command names the command that runs it.
+#[test]
+fn a_file_of_another_kind_names_its_command() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let stderr = |args: &[&str]| {
+        let out = engram(args, &root);
+        (out.status.code().unwrap_or(-1), first_line(&String::from_utf8_lossy(&out.stderr)))
+    };
+    assert_eq!(
+        stderr(&["run", "examples/reservoir/narma10.toml", "-q"]),
+        (
+            2,
+            "error: examples/reservoir/narma10.toml:1:1: missing key `simulation` (a [simulation] table with dt and \
+             duration; this file looks like a reservoir configuration (it has a [task] table): run it with \
+             `engram reservoir examples/reservoir/narma10.toml`)"
+                .into()
+        )
+    );
+    assert_eq!(
+        stderr(&["reservoir", "examples/cuba.toml", "-q"]),
+        (
+            2,
+            "error: examples/cuba.toml:1:1: missing key `task` (a [task] table with the task's kind; this file looks \
+             like a model file (it has a [simulation] table): run it with `engram run examples/cuba.toml`)"
+                .into()
+        )
+    );
+    assert_eq!(
+        stderr(&["check", "examples/train/digits.toml"]).1,
+        "error: examples/train/digits.toml:1:1: missing key `simulation` (a [simulation] table with dt and duration; \
+         this file looks like a training configuration (it has a [training] table): run it with \
+         `engram train examples/train/digits.toml`)"
+    );
+}

@@ -63,7 +63,8 @@ pub fn parse(file: &str, stem: &str, text: &str, overrides: &[String], base: &Pa
             None => stem.to_string(),
         };
 
-        let mut training_t = root.require("training", "a [training] table")?.table("training", "a table")?;
+        let what = format!("a [training] table{}", root.other_kind().unwrap_or_default());
+        let mut training_t = root.require("training", &what)?.table("training", "a table")?;
         let training = read_training(&mut training_t)?;
         training_t.finish()?;
 

@@ -120,7 +120,8 @@ fn read_model(root: &mut TableReader<'_>, stem: &str, registry: &dyn Registry) -
         Some(e) => e.as_str("name", "the model's name as a string")?.to_string(),
         None => stem.to_string(),
     };
-    let sim_entry = root.require("simulation", "a [simulation] table with dt and duration")?;
+    let what = format!("a [simulation] table with dt and duration{}", root.other_kind().unwrap_or_default());
+    let sim_entry = root.require("simulation", &what)?;
     let mut sim = sim_entry.table("simulation", "a table")?;
     let dt = match sim.get("dt") {
         Some(e) => e.quantity("simulation.dt", Dim::TIME)?,

@@ -245,6 +245,24 @@ impl<'a> TableReader<'a> {
         self.error(message)
     }
 
+    /// For the root of a file that lacks the table its command needs: which of engram's
+    /// other file kinds it is, by the table that kind requires, and the command that
+    /// runs it, as a sentence to append to the error (`engram run` on a reservoir
+    /// configuration would otherwise just report a missing `[simulation]`).
+    pub fn other_kind(&self) -> Option<String> {
+        const KINDS: [(&str, &str, &str); 3] = [
+            ("simulation", "a model file", "engram run"),
+            ("task", "a reservoir configuration", "engram reservoir"),
+            ("training", "a training configuration", "engram train"),
+        ];
+        KINDS.iter().find(|(table, _, _)| self.table.contains_key(table)).map(|(table, kind, command)| {
+            format!(
+                "; this file looks like {kind} (it has a [{table}] table): run it with `{command} {}`",
+                self.src.name
+            )
+        })
+    }
+
     /// An error about the table as a whole.
     pub fn error(&self, message: impl Into<String>) -> ModelError {
         self.src.error(self.span.clone(), &self.path, message)

@@ -63,7 +63,8 @@ pub fn parse_config(file: &str, stem: &str, text: &str, overrides: &[String]) ->
             Some(e) => e.count("seed", "a seed")?,
             None => 1,
         };
-        let task_entry = root.require("task", "a [task] table with the task's kind")?;
+        let what = format!("a [task] table with the task's kind{}", root.other_kind().unwrap_or_default());
+        let task_entry = root.require("task", &what)?;
         let mut task_table = task_entry.table("task", "a table")?;
         let (task, mode, train, test, washout) = read_task(&mut task_table)?;
         task_table.finish()?;
