@@ -79,7 +79,7 @@ done
 [ -n "$big" ] && run_one cuba "$big" 2
 
 {
-  echo "## CUBA and COBA (Brette et al. 2007, benchmarks 2 and 1), engram beside Brian2 and NEST"
+  echo "## CUBA and COBA (Brette et al. 2007, benchmarks 2 and 1), engram beside Brian2, NEST and BrainPy"
   echo
   echo "Measured $(date -u +%Y-%m-%d) on a $(nproc)-core $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs),"
   echo "engram $(cd "$root" && git rev-parse --short HEAD), $("$here/venv/bin/python" -c 'import brian2; print("Brian2", brian2.__version__)') C++ standalone (g++ $(g++ -dumpversion), its default -O3 -march=native),"
