@@ -1079,7 +1079,7 @@ impl Worker {
                         // With delays that differ, consecutive synapses write to unrelated
                         // places in a ring that outgrows the caches (40 MB for the full
                         // Potjans-Diesmann circuit), so the writes a few synapses ahead are
-                        // prefetched. This halves delivery time there (bench/RESULTS.md).
+                        // prefetched. This halves delivery time there (bench/history.md, "Delivery prefetches").
                         const AHEAD: usize = 16;
                         let m = targets.len();
                         for i in 0..m {
