@@ -214,7 +214,9 @@ pub(crate) fn require_above(
     let ok = |x: f64| if strict { x > bound } else { x >= bound };
     if let Some(values) = p.per_neuron(key) {
         return match values.iter().position(|&x| !ok(x)) {
-            Some(k) => Err((key, format!("{expected} in every neuron, found {} in neuron {k} (SI units)", values[k]))),
+            Some(k) => {
+                Err((key, format!("{expected} in every neuron, found {} in neuron {k} (SI units)", si(values[k]))))
+            }
             None => Ok(()),
         };
     }
@@ -225,8 +227,9 @@ pub(crate) fn require_above(
         (false, true) => Err((
             key,
             format!(
-                "{expected} in every neuron, but draws of this distribution reach {lowest} (SI units): bound it with \
-                 `low`, or use uniform or lognormal"
+                "{expected} in every neuron, but draws of this distribution reach {} (SI units): bound it with \
+                 `low`, or use uniform or lognormal",
+                si(lowest)
             ),
         )),
     }
@@ -255,8 +258,8 @@ pub(crate) fn require_below(
                 key,
                 format!(
                     "{expected} in every neuron, found {lo} = {} and {hi} = {} in neuron {i} (SI units)",
-                    at(lo, i),
-                    at(hi, i)
+                    si(at(lo, i)),
+                    si(at(hi, i))
                 ),
             )),
             None => Ok(()),
@@ -269,10 +272,18 @@ pub(crate) fn require_below(
     Err((
         key,
         format!(
-            "{expected} in every neuron, but draws reach {lo} = {highest_lo} and {hi} = {lowest_hi} (SI units): \
-             bound the distribution with `low` and `high`"
+            "{expected} in every neuron, but draws reach {lo} = {} and {hi} = {} (SI units): bound the \
+             distribution with `low` and `high`",
+            si(highest_lo),
+            si(lowest_hi)
         ),
     ))
+}
+
+/// `x` to ten significant digits, so a value computed from a file's (`-55 mV - 16 mV`)
+/// reads as written (`-0.071`, not `-0.07100000000000001`).
+fn si(x: f64) -> f64 {
+    format!("{x:.9e}").parse().unwrap_or(x)
 }
 
 /// A `weight_refusal` for models whose synaptic currents are kept as `R I` (`lif`,
