@@ -309,6 +309,32 @@ fn each_neuron_fires_at_the_rate_of_its_own_current() {
     }
 }
 
+/// `i_e` per neuron adds to an injected `step_current`: from its onset each neuron fires
+/// with the LIF period of V∞ = v_rest + R (i_e + I_step), and before it only those whose
+/// own i_e is above rheobase fire.
+#[test]
+fn a_step_current_adds_to_each_neurons_own_i_e() {
+    let dir = tempfile::tempdir().unwrap();
+    let i_e_pa = [0.0, 100.0, 250.0, 400.0];
+    write_npy(dir.path(), "i_e.npy", &i_e_pa);
+    let extra = "i_e = { file = \"i_e.npy\", unit = \"1 pA\" }\n\
+                 step_current = { times = [\"0 ms\", \"300 ms\"], amplitudes = [\"0 pA\", \"300 pA\"] }";
+    let m = load(dir.path(), &driven(extra), &[]).unwrap();
+    let net = run(&m, 2);
+    for (id, &i) in i_e_pa.iter().enumerate() {
+        let steps = spike_steps(&net, &m, 0, id as u32);
+        let (before, after): (Vec<u64>, Vec<u64>) = steps.iter().partition(|&&k| k < 3000);
+        assert_eq!(before.is_empty(), -70e-3 + 20e-3 / 250e-12 * i * 1e-12 <= -55e-3, "neuron {id}: {before:?}");
+        let v_inf = -70e-3 + 20e-3 / 250e-12 * (i + 300.0) * 1e-12;
+        let period = 2e-3 + time_to_threshold(20e-3, v_inf, -65e-3, -55e-3);
+        assert!(after.len() > 10, "neuron {id}: {} spikes", after.len());
+        for w in after.windows(2) {
+            let isi = (w[1] - w[0]) as f64 * 1e-4;
+            assert!((isi - period).abs() <= 1e-4 + 1e-9, "neuron {id}: ISI {isi}, closed form {period}");
+        }
+    }
+}
+
 /// `alif` without adaptation, reset to v_reset, no refractory period: each neuron starts
 /// at its own v_rest, and its period is the LIF time from v_reset to its own v_th, under
 /// its own current and v_rest.

@@ -39,7 +39,7 @@
 
 use engram_model::{Default as D, Dim, KindSpec, ParamKind as P, ParamSpec, Params, StateSpec};
 
-use super::per_neuron::{values, PerNeuronLif};
+use super::per_neuron::{v_inf, values, PerNeuronLif};
 use super::{q, BuildCtx, Neuron, NeuronModel};
 
 static SPEC: KindSpec = KindSpec {
@@ -221,19 +221,25 @@ impl Neuron for Alif {
 
     fn step(&mut self, _step: u64, input: &mut [f32], i_ext: f64, spiked: &mut Vec<u32>) {
         match self.per_neuron.take() {
-            Some(h) => {
-                let ([ve, vi], [de, di]) = (&h.v_from_i, &h.i_from_i);
+            Some(mut h) => {
+                h.prepare(i_ext);
                 let per_adapt = std::mem::take(&mut self.per_adapt);
+                // Cut to the shard's length, so that the loop needs no bounds checks.
+                let n = self.v.len();
+                let (v_inf, decay, leak) = (&h.v_inf(i_ext)[..n], &h.decay[..n], &h.leak[..n]);
+                let ([ve, vi], [de, di]) = (&h.v_from_i, &h.i_from_i);
+                let ([ve, vi], [de, di]) = ([&ve[..n], &vi[..n]], [&de[..n], &di[..n]]);
+                let (v_th, v_rest, v_reset, per_a) = (&h.v_th[..n], &h.v_rest[..n], &h.v_reset[..n], &per_adapt[..n]);
                 self.integrate(input, |i| Cell {
-                    v_inf: h.v_inf(i, i_ext),
-                    decay: h.decay[i],
-                    leak: h.leak[i],
+                    v_inf: v_inf[i],
+                    decay: decay[i],
+                    leak: leak[i],
                     v_from_i: [ve[i], vi[i]],
                     i_from_i: [de[i], di[i]],
-                    v_th: h.v_th[i],
-                    per_adapt: per_adapt[i],
-                    v_rest: h.v_rest[i] as f32,
-                    v_reset: h.v_reset[i],
+                    v_th: v_th[i],
+                    per_adapt: per_a[i],
+                    v_rest: v_rest[i] as f32,
+                    v_reset: v_reset[i],
                 });
                 self.per_neuron = Some(h);
                 self.per_adapt = per_adapt;
@@ -241,7 +247,7 @@ impl Neuron for Alif {
             None => {
                 let [(pe, de), (pi, di)] = self.prop;
                 let cell = Cell {
-                    v_inf: (self.v_rest + self.resistance * (self.i_e + i_ext)) as f32,
+                    v_inf: v_inf(self.v_rest, self.resistance, self.i_e, i_ext),
                     decay: self.v_decay,
                     leak: self.v_leak,
                     v_from_i: [pe, pi],

@@ -42,7 +42,7 @@
 
 use engram_model::{Dim, KindSpec, ParamKind as P, ParamSpec, Params, StateSpec};
 
-use super::per_neuron::{values, PerNeuronLif, LIF_PER_NEURON, TIME_CONSTANTS};
+use super::per_neuron::{v_inf, values, PerNeuronLif, LIF_PER_NEURON, TIME_CONSTANTS};
 use super::{q, BuildCtx, Neuron, NeuronModel};
 use crate::propagator::expm;
 
@@ -219,15 +219,72 @@ struct Cell {
     ref_steps: u32,
 }
 
+/// Neuron i's [`Cell`]. A trait rather than a closure so that `#[inline(always)]` holds:
+/// called from three kernel loops, a closure that read the arrays was compiled out of line
+/// (one call per neuron and step, and no vectorisation).
+trait Cells {
+    fn cell(&self, i: usize) -> Cell;
+}
+
+/// A uniform population: the same values for every neuron.
+impl Cells for Cell {
+    #[inline(always)]
+    fn cell(&self, _: usize) -> Cell {
+        *self
+    }
+}
+
+/// A population whose parameters differ between neurons: the arrays, cut to the shard's
+/// length so that the loop needs no bounds checks and vectorises.
+struct Varied<'a> {
+    v_inf: &'a [f32],
+    leak: &'a [f32],
+    v_from_i: [&'a [f32]; 2],
+    i_from_i: [&'a [f32]; 2],
+    v_th: &'a [f32],
+    v_reset: &'a [f32],
+    ref_steps: &'a [u32],
+}
+
+impl<'a> Varied<'a> {
+    /// The arrays of `n` neurons under the injected current `i_ext` (after `h.prepare(i_ext)`).
+    fn new(h: &'a PerNeuronLif, n: usize, i_ext: f64) -> Varied<'a> {
+        Varied {
+            v_inf: &h.v_inf(i_ext)[..n],
+            leak: &h.leak[..n],
+            v_from_i: [&h.v_from_i[0][..n], &h.v_from_i[1][..n]],
+            i_from_i: [&h.i_from_i[0][..n], &h.i_from_i[1][..n]],
+            v_th: &h.v_th[..n],
+            v_reset: &h.v_reset[..n],
+            ref_steps: &h.ref_steps[..n],
+        }
+    }
+}
+
+impl Cells for Varied<'_> {
+    #[inline(always)]
+    fn cell(&self, i: usize) -> Cell {
+        Cell {
+            v_inf: self.v_inf[i],
+            leak: self.leak[i],
+            v_from_i: [self.v_from_i[0][i], self.v_from_i[1][i]],
+            i_from_i: [self.i_from_i[0][i], self.i_from_i[1][i]],
+            v_th: self.v_th[i],
+            v_reset: self.v_reset[i],
+            ref_steps: self.ref_steps[i],
+        }
+    }
+}
+
 impl Lif {
     /// `R` of neuron `i`.
     fn resistance_of(&self, i: usize) -> f64 {
         self.per_neuron.as_ref().map_or(self.resistance, |h| h.resistance[i])
     }
 
-    /// One step of every neuron, `cell(i)` giving neuron i's values.
+    /// One step of every neuron, `cells.cell(i)` giving neuron i's values.
     #[inline(always)]
-    fn integrate(&mut self, input: &mut [f32], cell: impl Fn(usize) -> Cell) {
+    fn integrate(&mut self, input: &mut [f32], cells: &impl Cells) {
         let n = self.v.len();
         let (in_exc, in_inh) = input.split_at_mut(n);
         let [pe, pi] = self.prop;
@@ -237,7 +294,7 @@ impl Lif {
         match self.kernel {
             Kernel::Exp => {
                 for i in 0..n {
-                    let c = cell(i);
+                    let c = cells.cell(i);
                     let integrated = v[i] + (c.v_inf - v[i]) * c.leak + c.v_from_i[0] * ie[i] + c.v_from_i[1] * ii[i];
                     ie[i] = ie[i] * c.i_from_i[0] + std::mem::take(&mut in_exc[i]);
                     ii[i] = ii[i] * c.i_from_i[1] + std::mem::take(&mut in_inh[i]);
@@ -257,7 +314,7 @@ impl Lif {
                 let [xe, xi] = &mut self.x_syn;
                 let (xe, xi) = (&mut xe[..n], &mut xi[..n]);
                 for i in 0..n {
-                    let c = cell(i);
+                    let c = cells.cell(i);
                     let integrated = v[i]
                         + (c.v_inf - v[i]) * c.leak
                         + pe.v_from_i * ie[i]
@@ -283,7 +340,7 @@ impl Lif {
                 // Input arriving during the refractory period is dropped with the
                 // integration (NEST's iaf_psc_delta).
                 for i in 0..n {
-                    let c = cell(i);
+                    let c = cells.cell(i);
                     let integrated = v[i]
                         + (c.v_inf - v[i]) * c.leak
                         + std::mem::take(&mut in_exc[i])
@@ -310,23 +367,15 @@ impl Neuron for Lif {
 
     fn step(&mut self, _step: u64, input: &mut [f32], i_ext: f64, spiked: &mut Vec<u32>) {
         match self.per_neuron.take() {
-            Some(h) => {
-                let ([ve, vi], [de, di]) = (&h.v_from_i, &h.i_from_i);
-                self.integrate(input, |i| Cell {
-                    v_inf: h.v_inf(i, i_ext),
-                    leak: h.leak[i],
-                    v_from_i: [ve[i], vi[i]],
-                    i_from_i: [de[i], di[i]],
-                    v_th: h.v_th[i],
-                    v_reset: h.v_reset[i],
-                    ref_steps: h.ref_steps[i],
-                });
+            Some(mut h) => {
+                h.prepare(i_ext);
+                self.integrate(input, &Varied::new(&h, self.v.len(), i_ext));
                 self.per_neuron = Some(h);
             }
             None => {
                 let [pe, pi] = self.prop;
                 let cell = Cell {
-                    v_inf: (self.v_rest + self.resistance * (self.i_e + i_ext)) as f32,
+                    v_inf: v_inf(self.v_rest, self.resistance, self.i_e, i_ext),
                     leak: self.v_leak,
                     v_from_i: [pe.v_from_i, pi.v_from_i],
                     i_from_i: [pe.i_from_i, pi.i_from_i],
@@ -334,7 +383,7 @@ impl Neuron for Lif {
                     v_reset: self.v_reset,
                     ref_steps: self.ref_steps,
                 };
-                self.integrate(input, |_| cell);
+                self.integrate(input, &cell);
             }
         }
         super::collect_fired(&self.fired, spiked);

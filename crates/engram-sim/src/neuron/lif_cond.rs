@@ -246,15 +246,21 @@ impl LifCond {
     fn integrate_cells<const ADAPTIVE: bool>(&mut self, input: &mut [f32], i_ext: f64) {
         match self.per_neuron.take() {
             Some(h) => {
+                // Cut to the shard's length, so that the loop needs no bounds checks.
+                let n = self.v.len();
+                let (drive, g_l, dt_over_c) = (&h.drive[..n], &h.g_l[..n], &h.dt_over_c[..n]);
+                let (e_exc, e_inh, decay_exc, decay_inh) =
+                    (&h.e_rev[0][..n], &h.e_rev[1][..n], &h.g_decay[0][..n], &h.g_decay[1][..n]);
+                let (v_th, v_reset, ref_steps) = (&h.v_th[..n], &h.v_reset[..n], &h.ref_steps[..n]);
                 self.integrate::<ADAPTIVE>(input, |i| Cell {
-                    leak: (h.drive[i] + i_ext) as f32,
-                    g_l: h.g_l[i],
-                    dt_over_c: h.dt_over_c[i],
-                    e_rev: [h.e_rev[0][i], h.e_rev[1][i]],
-                    g_decay: [h.g_decay[0][i], h.g_decay[1][i]],
-                    v_th: h.v_th[i],
-                    v_reset: h.v_reset[i],
-                    ref_steps: h.ref_steps[i],
+                    leak: (drive[i] + i_ext) as f32,
+                    g_l: g_l[i],
+                    dt_over_c: dt_over_c[i],
+                    e_rev: [e_exc[i], e_inh[i]],
+                    g_decay: [decay_exc[i], decay_inh[i]],
+                    v_th: v_th[i],
+                    v_reset: v_reset[i],
+                    ref_steps: ref_steps[i],
                 });
                 self.per_neuron = Some(h);
             }

@@ -49,6 +49,11 @@ pub(crate) struct PerNeuronLif {
     pub v_reset: Vec<f32>,
     /// Refractory period in steps (empty for a model without one).
     pub ref_steps: Vec<u32>,
+    /// V∞ = `v_rest + R i_e` without injected current, as f32: what the loop reads
+    /// (4 bytes per neuron rather than three f64 and the arithmetic).
+    v_inf_alone: Vec<f32>,
+    /// V∞ under the current injected in this step, when there is one.
+    v_inf_now: Vec<f32>,
 }
 
 impl PerNeuronLif {
@@ -71,24 +76,49 @@ impl PerNeuronLif {
             Some(_) => values(p, "t_ref", n).into_iter().map(|t| (t / dt).round() as u32).collect(),
             None => Vec::new(),
         };
+        let (v_rest, i_e) = (values(p, "v_rest", n), values(p, "i_e", n));
+        let resistance: Vec<f64> = tau_m.iter().map(|&tm| tm / c_m).collect();
+        let v_inf_alone = (0..n).map(|i| v_inf(v_rest[i], resistance[i], i_e[i], 0.0)).collect();
         Some(PerNeuronLif {
             leak: tau_m.iter().map(|&tm| -(-dt / tm).exp_m1() as f32).collect(),
             decay: tau_m.iter().map(|&tm| (-dt / tm).exp() as f32).collect(),
-            resistance: tau_m.iter().map(|&tm| tm / c_m).collect(),
+            resistance,
             v_from_i: [ve, vi],
             i_from_i: [ie, ii],
-            v_rest: values(p, "v_rest", n),
-            i_e: values(p, "i_e", n),
+            v_rest,
+            i_e,
             v_th: single("v_th"),
             v_reset: single("v_reset"),
             ref_steps,
+            v_inf_alone,
+            v_inf_now: vec![0.0; n],
         })
     }
 
-    /// The potential neuron `i` relaxes to under the injected current `i_ext` (A):
-    /// `v_rest + R (i_e + i_ext)`, evaluated as the scalar path does.
-    #[inline(always)]
-    pub fn v_inf(&self, i: usize, i_ext: f64) -> f32 {
-        (self.v_rest[i] + self.resistance[i] * (self.i_e[i] + i_ext)) as f32
+    /// The potential each neuron relaxes to under the injected current `i_ext` (A); call
+    /// [`PerNeuronLif::prepare`] with it first.
+    pub fn v_inf(&self, i_ext: f64) -> &[f32] {
+        if i_ext == 0.0 {
+            &self.v_inf_alone
+        } else {
+            &self.v_inf_now
+        }
     }
+
+    /// Computes V∞ under the current `i_ext` of this step, unless it is 0 (V∞ is then
+    /// the one computed once).
+    pub fn prepare(&mut self, i_ext: f64) {
+        if i_ext != 0.0 {
+            for (i, v) in self.v_inf_now.iter_mut().enumerate() {
+                *v = v_inf(self.v_rest[i], self.resistance[i], self.i_e[i], i_ext);
+            }
+        }
+    }
+}
+
+/// `v_rest + R (i_e + i_ext)`, evaluated as the scalar path does, so that equal values
+/// per neuron give the scalar V∞ bit for bit.
+#[inline(always)]
+pub(crate) fn v_inf(v_rest: f64, resistance: f64, i_e: f64, i_ext: f64) -> f32 {
+    (v_rest + resistance * (i_e + i_ext)) as f32
 }
