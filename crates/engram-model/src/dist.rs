@@ -79,6 +79,20 @@ impl Dist {
         }
     }
 
+    /// The smallest value a draw reaches in practice: the lower bound, or eight standard
+    /// deviations below the mean for unbounded tails (the mirror of [`Dist::practical_max`]).
+    /// Used to check relations that must hold for every neuron, such as `v_reset < v_th`.
+    pub fn practical_min(&self) -> f64 {
+        match *self {
+            Dist::Normal { mean, std } | Dist::TruncatedNormal { mean, std, .. } => {
+                self.bounds().0.max(mean - 8.0 * std)
+            }
+            Dist::LogNormal { median, sigma } if median >= 0.0 => median * (-8.0 * sigma).exp(),
+            Dist::LogNormal { median, sigma } => median * (8.0 * sigma).exp(),
+            _ => self.bounds().0,
+        }
+    }
+
     /// The largest value a draw reaches in practice: the upper bound, or eight standard
     /// deviations above the mean (probability below 1e-15 per draw) for unbounded tails.
     /// Used to size buffers, such as the ring buffer for the longest delay.

@@ -30,8 +30,8 @@ pub use model::{
 };
 pub use parse::{apply_overrides, load_model, parse_model, read_toml, RULES};
 pub use spec::{
-    no_check, Default, KindSpec, ParamKind, ParamSpec, ParamValue, Params, PlasticitySpec, Registry, StateSpec,
-    WeightParamSpec,
+    no_check, no_refusal, Default, KindSpec, ParamKind, ParamSpec, ParamValue, Params, PlasticitySpec, Registry,
+    StateSpec, WeightParamSpec,
 };
 pub use structural::{Regrow, Structural};
 pub use units::{parse_quantity, Dim, Quantity};

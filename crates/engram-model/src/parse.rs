@@ -310,11 +310,12 @@ pub(crate) fn read_params(
             (ParamKind::Quantity(dim, _), Some(e)) if e.item.is_table_like() && per_neuron.is_some() => {
                 let (model, allowed) = per_neuron.expect("checked by the guard");
                 if !allowed.contains(&spec.name) {
+                    let one = format!("\"{model}\" takes one value of {} for the whole population", spec.name);
                     let msg = if allowed.is_empty() {
-                        format!("\"{model}\" takes one value for all its neurons, expected a quantity")
+                        format!("{one}, expected a quantity (no parameter of \"{model}\" takes a value per neuron)")
                     } else {
                         format!(
-                            "\"{model}\" takes one value for all its neurons here, expected a quantity (values per neuron: {})",
+                            "{one}, expected a quantity (a value per neuron may be given for {})",
                             allowed.join(", ")
                         )
                     };
@@ -363,11 +364,10 @@ pub(crate) fn read_params(
 
 /// A parameter's value per neuron: `{ file = "x.npy", unit = "1 ms" }` (file values
 /// times `unit`, required unless the parameter is a plain number) or a distribution
-/// table drawn per neuron.
-/// Time constants must be positive.
+/// table drawn per neuron. Which values are valid (positive time constants, `v_reset`
+/// below `v_th` in every neuron) the model's `check` says, as for scalars.
 fn per_neuron_value(e: &Entry<'_>, key: &str, dim: Dim, n: usize) -> Result<ParamValue> {
     let mut t = e.table(key, "a quantity, a distribution table, or { file = \"values.npy\" }")?;
-    let positive = dim == Dim::TIME;
     if let Some(fe) = t.get("file") {
         let fk = t.key_path("file");
         let file = fe.as_str(&fk, "the path of a .npy file, relative to the model file")?;
@@ -390,22 +390,10 @@ fn per_neuron_value(e: &Entry<'_>, key: &str, dim: Dim, n: usize) -> Result<Para
         let base = Path::new(&fe.src.name).parent().unwrap_or(Path::new(""));
         let mut values = crate::param_file::read(&base.join(file), file, n).map_err(|m| fe.error(&fk, m))?;
         values.iter_mut().for_each(|v| *v *= unit);
-        if positive {
-            if let Some(k) = values.iter().position(|&v| v <= 0.0) {
-                return Err(fe.error(&fk, format!("{file}: value [{k}] is {}, expected a positive time", values[k])));
-            }
-        }
         return Ok(ParamValue::PerNeuron(values));
     }
     let (dist, _) = Dist::read(&mut t, &[dim])?;
     t.finish()?;
-    let lowest_positive = dist.bounds().0 > 0.0 || matches!(dist, Dist::LogNormal { median, .. } if median > 0.0);
-    if positive && !lowest_positive {
-        return Err(e.error(
-            key,
-            "expected a distribution of positive times: uniform with `low` > 0, lognormal, or normal with `low` > 0",
-        ));
-    }
     Ok(match dist {
         Dist::Const(v) => ParamValue::Scalar(v),
         d => ParamValue::Drawn(d),
@@ -452,8 +440,9 @@ fn resolve_inputs(model: &mut Model, i: usize, pops: &TableReader<'_>) -> Result
                 return Err(pt.error("expected a rate ≥ 0"));
             }
             let wk = pt.key_path("weight");
-            let dims = (kind.weight_dims)(&model.populations[i].params);
-            let (weight, weight_dim) = pt.require("weight", "the weight of one input spike")?.quantity_of(&wk, dims)?;
+            let we = pt.require("weight", "the weight of one input spike")?;
+            let (weight, weight_dim) =
+                read_weight(kind, &model.populations[i].params, |dims| we.quantity_of(&wk, dims))?;
             let receptor = read_receptor(&mut pt, kind, weight, weight_dim)?;
             pt.finish()?;
             model.populations[i].poisson_inputs.push(PoissonInput { rate, weight, weight_dim, receptor });
@@ -621,9 +610,8 @@ fn read_projection(t: &mut TableReader<'_>, name: &str, model: &Model, registry:
     }
 
     let wk = t.key_path("weight");
-    let dims = (tgt.kind.weight_dims)(&tgt.params);
     let we = t.require("weight", "the synaptic weight")?;
-    let (weight, weight_dim) = we.dist(&wk, dims)?;
+    let (weight, weight_dim) = read_weight(tgt.kind, &tgt.params, |dims| we.dist(&wk, dims))?;
     if weight_dim == Dim::CONDUCTANCE && weight.bounds().0 < 0.0 {
         return Err(we.error(&wk, "conductance weights must be ≥ 0; use receptor = \"inh\" for inhibition"));
     }
@@ -767,6 +755,24 @@ fn read_synapse_file(
         }
     }
     Ok(syn)
+}
+
+/// Reads a weight onto a population of `kind` with parameters `params` by `read(dims)`,
+/// `dims` being the dimensions the model accepts. A weight of a dimension the model
+/// refuses only because of these parameters (a current onto a `lif` whose `tau_m`
+/// varies per neuron) gets the model's reason appended to the error.
+fn read_weight<T>(kind: &KindSpec, params: &Params, read: impl Fn(&[Dim]) -> Result<T>) -> Result<T> {
+    let dims = (kind.weight_dims)(params);
+    read(dims).map_err(|mut err| {
+        let reason = [Dim::VOLTAGE, Dim::CURRENT, Dim::CONDUCTANCE]
+            .into_iter()
+            .filter(|d| !dims.contains(d))
+            .find_map(|d| (kind.weight_refusal)(params, d).filter(|_| read(&[d]).is_ok()));
+        if let Some(reason) = reason {
+            err.message = format!("{}: {reason}", err.message);
+        }
+        err
+    })
 }
 
 fn fmt_ms(seconds: f64) -> String {

@@ -83,6 +83,15 @@ pub struct KindSpec {
     /// The parameters that may take one value per neuron (a file or a distribution);
     /// the others take one value for the whole population.
     pub per_neuron: &'static [&'static str],
+    /// Why a weight of this dimension is refused with these parameters, when
+    /// `weight_dims` refuses it only because of them (a current weight onto a `lif`
+    /// whose `tau_m` varies per neuron, say); the parser appends it to the error.
+    pub weight_refusal: fn(&Params, Dim) -> Option<&'static str>,
+}
+
+/// A `weight_refusal` for models whose accepted weight dimensions need no reason.
+pub fn no_refusal(_: &Params, _: Dim) -> Option<&'static str> {
+    None
 }
 
 /// A `check` for models whose parameters need no cross-checks.
@@ -136,6 +145,20 @@ impl Params {
     pub fn per_neuron(&self, name: &str) -> Option<&[f64]> {
         match self.values.get(name) {
             Some(ParamValue::PerNeuron(v)) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The smallest and largest value of a parameter over the neurons: a scalar's value
+    /// twice, the extremes of values per neuron, or for a value still to be drawn the
+    /// range a draw reaches in practice ([`Dist::practical_min`], [`Dist::practical_max`]).
+    pub fn range(&self, name: &str) -> Option<(f64, f64)> {
+        match self.values.get(name) {
+            Some(ParamValue::Scalar(v)) => Some((*v, *v)),
+            Some(ParamValue::PerNeuron(v)) => {
+                Some(v.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| (lo.min(x), hi.max(x))))
+            }
+            Some(ParamValue::Drawn(d)) => Some((d.practical_min(), d.practical_max())),
             _ => None,
         }
     }

@@ -35,6 +35,7 @@
 
 use engram_model::{Dim, ParamSpec, Params};
 
+use super::per_neuron::values;
 use super::q;
 
 /// The parameters, for the specs of the models that take them.
@@ -76,7 +77,8 @@ pub struct AdaptiveThreshold {
     interval: u64,
     /// e^{−T/τ}.
     keep: f64,
-    floor: f64,
+    /// The lowest θ per neuron: the threshold stays 1 mV above `v_reset`.
+    floor: Vec<f64>,
 }
 
 impl AdaptiveThreshold {
@@ -96,7 +98,10 @@ impl AdaptiveThreshold {
             eta: p.f("theta_eta"),
             interval,
             keep: (-(interval as f64 * dt) / p.f("theta_tau")).exp(),
-            floor: p.f("v_reset") - p.f("v_th") + 1e-3,
+            floor: {
+                let (v_reset, v_th) = (values(p, "v_reset", n), values(p, "v_th", n));
+                v_reset.iter().zip(&v_th).map(|(r, t)| r - t + 1e-3).collect()
+            },
         })
     }
 
@@ -108,10 +113,11 @@ impl AdaptiveThreshold {
         }
         if (step + 1).is_multiple_of(self.interval) {
             let per_second = 1.0 / (self.interval as f64 * dt);
-            for ((theta, count), rate) in self.theta.iter_mut().zip(&mut self.counts).zip(&mut self.rate) {
+            let neurons = self.theta.iter_mut().zip(&mut self.counts).zip(&mut self.rate).zip(&self.floor);
+            for (((theta, count), rate), floor) in neurons {
                 *rate = *rate * self.keep + std::mem::take(count) as f64 * per_second * (1.0 - self.keep);
                 let next = *theta as f64 + self.eta * (*rate - self.target) / self.target;
-                *theta = next.max(self.floor) as f32;
+                *theta = next.max(*floor) as f32;
             }
         }
     }

@@ -94,6 +94,7 @@ static SPEC: KindSpec = KindSpec {
     accepts_input: true,
     check,
     per_neuron: &[],
+    weight_refusal: engram_model::no_refusal,
 };
 
 /// The registry entry. Weights are conductances, kept in siemens.

@@ -32,13 +32,14 @@
 //! | `i_e` | 0 pA | constant injected current |
 //! | `reset` | `"subtract"` | `"subtract"` or `"to_v_reset"` |
 //!
-//! `tau_m`, `tau_syn_exc` and `tau_syn_inh` may take a value per neuron (a `.npy` file
-//! or a distribution, docs/model-file.md), as a layer trained with `per_neuron_tau`
-//! needs; the weights onto such a population are then voltages.
+//! `tau_m`, `tau_syn_exc`, `tau_syn_inh` (as a layer trained with `per_neuron_tau`
+//! needs), `v_th`, `v_rest`, `v_reset` and `i_e` may take a value per neuron (a `.npy`
+//! file or a distribution, docs/model-file.md); with `tau_m` per neuron the weights
+//! onto the population are voltages (see `lif`).
 
 use engram_model::{Default as D, Dim, KindSpec, ParamKind as P, ParamSpec, Params, StateSpec};
 
-use super::per_neuron::PerNeuronLif;
+use super::per_neuron::{v_inf, values, PerNeuronLif};
 use super::{q, BuildCtx, Neuron, NeuronModel};
 
 static SPEC: KindSpec = KindSpec {
@@ -71,7 +72,8 @@ static SPEC: KindSpec = KindSpec {
     weight_dims: |p| if p.varies("tau_m") { &[Dim::VOLTAGE] } else { &[Dim::VOLTAGE, Dim::CURRENT] },
     accepts_input: true,
     check,
-    per_neuron: &["tau_m", "tau_syn_exc", "tau_syn_inh"],
+    per_neuron: &["tau_m", "tau_syn_exc", "tau_syn_inh", "v_th", "v_rest", "v_reset", "i_e"],
+    weight_refusal: super::current_weight_refusal,
 };
 
 /// The registry entry; synaptic currents are kept as `R I` (volts), as in `lif`.
@@ -82,13 +84,11 @@ fn check(p: &Params) -> Result<(), (&'static str, String)> {
     if p.f("adapt_strength") < 0.0 {
         return Err(("adapt_strength", "expected a value ≥ 0".into()));
     }
-    if p.f("v_rest") >= p.f("v_th") {
-        return Err(("v_th", "expected v_th above v_rest".into()));
-    }
-    if p.f("v_reset") >= p.f("v_th") {
-        return Err(("v_reset", "expected v_reset below v_th".into()));
-    }
-    Ok(())
+    super::require_below(p, "v_rest", "v_th", "expected v_th above v_rest").map_err(|(k, m)| {
+        // Blamed on v_th, as before values per neuron, unless only v_rest varies.
+        (if p.varies("v_rest") && !p.varies("v_th") { k } else { "v_th" }, m)
+    })?;
+    super::require_below(p, "v_reset", "v_th", "expected v_reset below v_th")
 }
 
 struct Alif {
@@ -113,8 +113,11 @@ struct Alif {
     v_th: f32,
     /// `adapt_strength · (v_th - v_rest)`.
     theta_per_adapt: f32,
-    /// `Some(v_reset)`, or `None` to reset by subtraction.
-    v_reset: Option<f32>,
+    /// `theta_per_adapt` per neuron, when a parameter differs between neurons.
+    per_adapt: Vec<f32>,
+    v_reset: f32,
+    /// Whether V is reset to `v_reset` (else by subtraction).
+    to_v_reset: bool,
 }
 
 fn build(p: &Params, n: usize, ctx: &BuildCtx) -> Box<dyn Neuron> {
@@ -130,9 +133,16 @@ fn build(p: &Params, n: usize, ctx: &BuildCtx) -> Box<dyn Neuron> {
     };
     let prop = ["tau_syn_exc", "tau_syn_inh"].map(|key| receptor(tau_m, p.f(key)));
     let per_neuron = PerNeuronLif::new(p, n, h, receptor);
+    let per_adapt = match &per_neuron {
+        Some(_) => {
+            let (v_th, v_rest) = (values(p, "v_th", n), values(p, "v_rest", n));
+            v_th.iter().zip(&v_rest).map(|(t, r)| (p.f("adapt_strength") * (t - r)) as f32).collect()
+        }
+        None => Vec::new(),
+    };
     let v_rest = p.f("v_rest");
     Box::new(Alif {
-        v: vec![v_rest as f32; n],
+        v: values(p, "v_rest", n).into_iter().map(|v| v as f32).collect(),
         i_syn: [vec![0.0; n], vec![0.0; n]],
         adapt: vec![0.0; n],
         fired: vec![0; n],
@@ -146,34 +156,58 @@ fn build(p: &Params, n: usize, ctx: &BuildCtx) -> Box<dyn Neuron> {
         i_e: p.f("i_e"),
         v_th: p.f("v_th") as f32,
         theta_per_adapt: (p.f("adapt_strength") * (p.f("v_th") - v_rest)) as f32,
-        v_reset: (p.choice("reset") == "to_v_reset").then(|| p.f("v_reset") as f32),
+        per_adapt,
+        v_reset: p.f("v_reset") as f32,
+        to_v_reset: p.choice("reset") == "to_v_reset",
     })
 }
 
+/// What neuron `i` needs for one step: constants for a uniform population (so the loop
+/// is the scalar one), array entries when a parameter differs between neurons.
+#[derive(Clone, Copy)]
+struct Cell {
+    /// The potential V relaxes to, `v_rest + R (i_e + I_ext)`.
+    v_inf: f32,
+    /// `exp(-dt / tau_m)`.
+    decay: f32,
+    /// `1 - exp(-dt / tau_m)`.
+    leak: f32,
+    /// `v_from_i` of the exc and inh receptors.
+    v_from_i: [f32; 2],
+    /// `i_from_i` of the exc and inh receptors.
+    i_from_i: [f32; 2],
+    v_th: f32,
+    /// `adapt_strength · (v_th - v_rest)`.
+    per_adapt: f32,
+    v_rest: f32,
+    /// Used with reset = "to_v_reset".
+    v_reset: f32,
+}
+
 impl Alif {
-    /// One step of every neuron; `props(i)` is neuron i's `(v_inf, decay, leak,
-    /// v_from_i, i_from_i)`, the last two per receptor. V relaxes as `V·β + V∞·(1 − β)`
-    /// (NEST's `V·P22 + ...`), the training graph's `β V` when V∞ = 0, so an exported
-    /// network's membrane is the trained one's bit for bit rather than within rounding.
+    /// One step of every neuron; `cell(i)` is neuron i's values. V relaxes as
+    /// `V·β + V∞·(1 − β)` (NEST's `V·P22 + ...`), the training graph's `β V` when V∞ = 0,
+    /// so an exported network's membrane is the trained one's bit for bit rather than
+    /// within rounding.
     #[inline(always)]
-    fn integrate(&mut self, input: &mut [f32], props: impl Fn(usize) -> (f32, f32, f32, [f32; 2], [f32; 2])) {
+    fn integrate(&mut self, input: &mut [f32], cell: impl Fn(usize) -> Cell) {
         let n = self.v.len();
         let (in_exc, in_inh) = input.split_at_mut(n);
-        let (rho, v_th, per_a, v_rest) = (self.rho, self.v_th, self.theta_per_adapt, self.v_rest as f32);
+        let (rho, to_v_reset) = (self.rho, self.to_v_reset);
         let [ie, ii] = &mut self.i_syn;
         for i in 0..n {
-            let (v_inf, decay, leak, [pe, pi], [de, di]) = props(i);
+            let c = cell(i);
             let a = rho * self.adapt[i] + (1.0 - rho) * f32::from(self.fired[i]);
             self.adapt[i] = a;
-            let theta = v_th + per_a * a;
-            let v = self.v[i] * decay + v_inf * leak + pe * ie[i] + pi * ii[i];
-            ie[i] = ie[i] * de + std::mem::take(&mut in_exc[i]);
-            ii[i] = ii[i] * di + std::mem::take(&mut in_inh[i]);
+            let theta = c.v_th + c.per_adapt * a;
+            let v = self.v[i] * c.decay + c.v_inf * c.leak + c.v_from_i[0] * ie[i] + c.v_from_i[1] * ii[i];
+            ie[i] = ie[i] * c.i_from_i[0] + std::mem::take(&mut in_exc[i]);
+            ii[i] = ii[i] * c.i_from_i[1] + std::mem::take(&mut in_inh[i]);
             let fire = v >= theta;
-            self.v[i] = match (fire, self.v_reset) {
+            self.v[i] = match (fire, to_v_reset) {
                 (false, _) => v,
-                (true, Some(v_reset)) => v_reset,
-                (true, None) => v - (theta - v_rest),
+                (true, true) => c.v_reset,
+                (true, false) => v - (theta - c.v_rest),
             };
             self.fired[i] = fire as u8;
         }
@@ -186,25 +220,44 @@ impl Neuron for Alif {
     }
 
     fn step(&mut self, _step: u64, input: &mut [f32], i_ext: f64, spiked: &mut Vec<u32>) {
-        let i_drive = self.i_e + i_ext;
-        // One loop for both cases: the closure gives neuron i's propagators, constants
-        // for a uniform population (so the loop is the same as with scalars) or array
-        // entries when time constants differ.
         match self.per_neuron.take() {
-            Some(h) => {
+            Some(mut h) => {
+                h.prepare(i_ext);
+                let per_adapt = std::mem::take(&mut self.per_adapt);
+                // Cut to the shard's length, so that the loop needs no bounds checks.
+                let n = self.v.len();
+                let (v_inf, decay, leak) = (&h.v_inf(i_ext)[..n], &h.decay[..n], &h.leak[..n]);
                 let ([ve, vi], [de, di]) = (&h.v_from_i, &h.i_from_i);
-                let v_rest = self.v_rest;
-                self.integrate(input, |i| {
-                    let v_inf = (v_rest + h.resistance[i] * i_drive) as f32;
-                    (v_inf, h.decay[i], h.leak[i], [ve[i], vi[i]], [de[i], di[i]])
+                let ([ve, vi], [de, di]) = ([&ve[..n], &vi[..n]], [&de[..n], &di[..n]]);
+                let (v_th, v_rest, v_reset, per_a) = (&h.v_th[..n], &h.v_rest[..n], &h.v_reset[..n], &per_adapt[..n]);
+                self.integrate(input, |i| Cell {
+                    v_inf: v_inf[i],
+                    decay: decay[i],
+                    leak: leak[i],
+                    v_from_i: [ve[i], vi[i]],
+                    i_from_i: [de[i], di[i]],
+                    v_th: v_th[i],
+                    per_adapt: per_a[i],
+                    v_rest: v_rest[i] as f32,
+                    v_reset: v_reset[i],
                 });
                 self.per_neuron = Some(h);
+                self.per_adapt = per_adapt;
             }
             None => {
-                let v_inf = (self.v_rest + self.resistance * i_drive) as f32;
                 let [(pe, de), (pi, di)] = self.prop;
-                let (decay, leak) = (self.v_decay, self.v_leak);
-                self.integrate(input, |_| (v_inf, decay, leak, [pe, pi], [de, di]));
+                let cell = Cell {
+                    v_inf: v_inf(self.v_rest, self.resistance, self.i_e, i_ext),
+                    decay: self.v_decay,
+                    leak: self.v_leak,
+                    v_from_i: [pe, pi],
+                    i_from_i: [de, di],
+                    v_th: self.v_th,
+                    per_adapt: self.theta_per_adapt,
+                    v_rest: self.v_rest as f32,
+                    v_reset: self.v_reset,
+                };
+                self.integrate(input, |_| cell);
             }
         }
         super::collect_fired(&self.fired, spiked);

@@ -33,14 +33,16 @@
 //!
 //! Defaults are NEST's `iaf_psc_exp` defaults.
 //!
-//! `tau_m`, `tau_syn_exc` and `tau_syn_inh` may take a value per neuron (a `.npy` file
-//! or a distribution, docs/model-file.md), with the `"exp"` or `"delta"` kernel; the
-//! weights onto such a population are then voltages (a current weight would need a
-//! different `R` per neuron).
+//! `tau_m`, `tau_syn_exc`, `tau_syn_inh`, `v_th`, `v_rest`, `v_reset`, `t_ref` and
+//! `i_e` may take a value per neuron (a `.npy` file or a distribution,
+//! docs/model-file.md). Time constants per neuron need the `"exp"` or `"delta"` kernel,
+//! and make the weights onto the population voltages: a current weight is converted
+//! to the `R I` kept here by one factor per projection, and `R = tau_m / c_m` would
+//! then differ per neuron.
 
 use engram_model::{Dim, KindSpec, ParamKind as P, ParamSpec, Params, StateSpec};
 
-use super::per_neuron::{PerNeuronLif, TIME_CONSTANTS};
+use super::per_neuron::{v_inf, values, PerNeuronLif, LIF_PER_NEURON, TIME_CONSTANTS};
 use super::{q, BuildCtx, Neuron, NeuronModel};
 use crate::propagator::expm;
 
@@ -68,7 +70,8 @@ static SPEC: KindSpec = KindSpec {
     weight_dims,
     accepts_input: true,
     check,
-    per_neuron: &["tau_m", "tau_syn_exc", "tau_syn_inh"],
+    per_neuron: &LIF_PER_NEURON,
+    weight_refusal,
 };
 
 /// The registry entry.
@@ -82,20 +85,22 @@ fn weight_dims(p: &Params) -> &'static [Dim] {
     }
 }
 
+fn weight_refusal(p: &Params, dim: Dim) -> Option<&'static str> {
+    if p.choice("synapse") == "delta" && dim == Dim::CURRENT {
+        return Some("with synapse = \"delta\" a spike makes V jump by its weight, a voltage");
+    }
+    super::current_weight_refusal(p, dim)
+}
+
 fn check(p: &Params) -> Result<(), (&'static str, String)> {
     super::require_positive(p, &["tau_m", "c_m", "tau_syn_exc", "tau_syn_inh"])?;
     if p.choice("synapse") == "alpha" {
         if let Some(k) = TIME_CONSTANTS.into_iter().find(|k| p.varies(k)) {
-            return Err((k, "a value per neuron needs synapse = \"exp\" or \"delta\"".into()));
+            return Err((k, "a time constant per neuron needs synapse = \"exp\" or \"delta\"".into()));
         }
     }
-    if p.f("t_ref") < 0.0 {
-        return Err(("t_ref", "expected a refractory period ≥ 0".into()));
-    }
-    if p.f("v_reset") >= p.f("v_th") {
-        return Err(("v_reset", "expected v_reset below v_th".into()));
-    }
-    Ok(())
+    super::require_above(p, "t_ref", 0.0, false, "expected a refractory period ≥ 0")?;
+    super::require_below(p, "v_reset", "v_th", "expected v_reset below v_th")
 }
 
 /// Internally the synaptic currents are kept as `R I` (volts), as in Brian2's CUBA.
@@ -180,7 +185,7 @@ fn build(p: &Params, n: usize, ctx: &BuildCtx) -> Box<dyn Neuron> {
     let v_rest = p.f("v_rest");
     Box::new(Lif {
         kernel,
-        v: vec![v_rest as f32; n],
+        v: values(p, "v_rest", n).into_iter().map(|v| v as f32).collect(),
         i_syn: [vec![0.0; n], vec![0.0; n]],
         x_syn: if kernel == Kernel::Alpha { [vec![0.0; n], vec![0.0; n]] } else { [Vec::new(), Vec::new()] },
         refractory: vec![0; n],
@@ -197,10 +202,161 @@ fn build(p: &Params, n: usize, ctx: &BuildCtx) -> Box<dyn Neuron> {
     })
 }
 
+/// What neuron `i` needs for one step: constants for a uniform population (so the loop
+/// is the scalar one), array entries when a parameter differs between neurons.
+#[derive(Clone, Copy)]
+struct Cell {
+    /// The potential V relaxes to, `v_rest + R (i_e + I_ext)`.
+    v_inf: f32,
+    /// `1 - exp(-dt / tau_m)`.
+    leak: f32,
+    /// `v_from_i` of the exc and inh receptors (`"exp"` kernel).
+    v_from_i: [f32; 2],
+    /// `i_from_i` of the exc and inh receptors (`"exp"` kernel).
+    i_from_i: [f32; 2],
+    v_th: f32,
+    v_reset: f32,
+    ref_steps: u32,
+}
+
+/// Neuron i's [`Cell`]. A trait rather than a closure so that `#[inline(always)]` holds:
+/// called from three kernel loops, a closure that read the arrays was compiled out of line
+/// (one call per neuron and step, and no vectorisation).
+trait Cells {
+    fn cell(&self, i: usize) -> Cell;
+}
+
+/// A uniform population: the same values for every neuron.
+impl Cells for Cell {
+    #[inline(always)]
+    fn cell(&self, _: usize) -> Cell {
+        *self
+    }
+}
+
+/// A population whose parameters differ between neurons: the arrays, cut to the shard's
+/// length so that the loop needs no bounds checks and vectorises.
+struct Varied<'a> {
+    v_inf: &'a [f32],
+    leak: &'a [f32],
+    v_from_i: [&'a [f32]; 2],
+    i_from_i: [&'a [f32]; 2],
+    v_th: &'a [f32],
+    v_reset: &'a [f32],
+    ref_steps: &'a [u32],
+}
+
+impl<'a> Varied<'a> {
+    /// The arrays of `n` neurons under the injected current `i_ext` (after `h.prepare(i_ext)`).
+    fn new(h: &'a PerNeuronLif, n: usize, i_ext: f64) -> Varied<'a> {
+        Varied {
+            v_inf: &h.v_inf(i_ext)[..n],
+            leak: &h.leak[..n],
+            v_from_i: [&h.v_from_i[0][..n], &h.v_from_i[1][..n]],
+            i_from_i: [&h.i_from_i[0][..n], &h.i_from_i[1][..n]],
+            v_th: &h.v_th[..n],
+            v_reset: &h.v_reset[..n],
+            ref_steps: &h.ref_steps[..n],
+        }
+    }
+}
+
+impl Cells for Varied<'_> {
+    #[inline(always)]
+    fn cell(&self, i: usize) -> Cell {
+        Cell {
+            v_inf: self.v_inf[i],
+            leak: self.leak[i],
+            v_from_i: [self.v_from_i[0][i], self.v_from_i[1][i]],
+            i_from_i: [self.i_from_i[0][i], self.i_from_i[1][i]],
+            v_th: self.v_th[i],
+            v_reset: self.v_reset[i],
+            ref_steps: self.ref_steps[i],
+        }
+    }
+}
+
 impl Lif {
     /// `R` of neuron `i`.
     fn resistance_of(&self, i: usize) -> f64 {
         self.per_neuron.as_ref().map_or(self.resistance, |h| h.resistance[i])
+    }
+
+    /// One step of every neuron, `cells.cell(i)` giving neuron i's values.
+    #[inline(always)]
+    fn integrate(&mut self, input: &mut [f32], cells: &impl Cells) {
+        let n = self.v.len();
+        let (in_exc, in_inh) = input.split_at_mut(n);
+        let [pe, pi] = self.prop;
+        let [ie, ii] = &mut self.i_syn;
+        let (v, refractory, fired) = (&mut self.v[..n], &mut self.refractory[..n], &mut self.fired[..n]);
+        let (ie, ii, in_exc, in_inh) = (&mut ie[..n], &mut ii[..n], &mut in_exc[..n], &mut in_inh[..n]);
+        match self.kernel {
+            Kernel::Exp => {
+                for i in 0..n {
+                    let c = cells.cell(i);
+                    let integrated = v[i] + (c.v_inf - v[i]) * c.leak + c.v_from_i[0] * ie[i] + c.v_from_i[1] * ii[i];
+                    ie[i] = ie[i] * c.i_from_i[0] + std::mem::take(&mut in_exc[i]);
+                    ii[i] = ii[i] * c.i_from_i[1] + std::mem::take(&mut in_inh[i]);
+                    super::membrane(
+                        &mut v[i],
+                        &mut refractory[i],
+                        &mut fired[i],
+                        integrated,
+                        c.v_th,
+                        c.v_reset,
+                        c.ref_steps,
+                    );
+                }
+            }
+            Kernel::Alpha => {
+                // The time constants are the population's (`check`), so are the propagators.
+                let [xe, xi] = &mut self.x_syn;
+                let (xe, xi) = (&mut xe[..n], &mut xi[..n]);
+                for i in 0..n {
+                    let c = cells.cell(i);
+                    let integrated = v[i]
+                        + (c.v_inf - v[i]) * c.leak
+                        + pe.v_from_i * ie[i]
+                        + pe.v_from_x * xe[i]
+                        + pi.v_from_i * ii[i]
+                        + pi.v_from_x * xi[i];
+                    ie[i] = ie[i] * pe.i_from_i + xe[i] * pe.i_from_x;
+                    ii[i] = ii[i] * pi.i_from_i + xi[i] * pi.i_from_x;
+                    xe[i] = xe[i] * pe.x_from_x + std::mem::take(&mut in_exc[i]) * pe.x_per_weight;
+                    xi[i] = xi[i] * pi.x_from_x + std::mem::take(&mut in_inh[i]) * pi.x_per_weight;
+                    super::membrane(
+                        &mut v[i],
+                        &mut refractory[i],
+                        &mut fired[i],
+                        integrated,
+                        c.v_th,
+                        c.v_reset,
+                        c.ref_steps,
+                    );
+                }
+            }
+            Kernel::Delta => {
+                // Input arriving during the refractory period is dropped with the
+                // integration (NEST's iaf_psc_delta).
+                for i in 0..n {
+                    let c = cells.cell(i);
+                    let integrated = v[i]
+                        + (c.v_inf - v[i]) * c.leak
+                        + std::mem::take(&mut in_exc[i])
+                        + std::mem::take(&mut in_inh[i]);
+                    super::membrane(
+                        &mut v[i],
+                        &mut refractory[i],
+                        &mut fired[i],
+                        integrated,
+                        c.v_th,
+                        c.v_reset,
+                        c.ref_steps,
+                    );
+                }
+            }
+        }
     }
 }
 
@@ -210,94 +366,27 @@ impl Neuron for Lif {
     }
 
     fn step(&mut self, _step: u64, input: &mut [f32], i_ext: f64, spiked: &mut Vec<u32>) {
-        let n = self.v.len();
-        let (in_exc, in_inh) = input.split_at_mut(n);
-        let v_inf = (self.v_rest + self.resistance * (self.i_e + i_ext)) as f32;
-        let (leak, v_th, v_reset, ref_steps) = (self.v_leak, self.v_th, self.v_reset, self.ref_steps);
-        let [pe, pi] = self.prop;
-        let [ie, ii] = &mut self.i_syn;
-        let (v, refractory, fired) = (&mut self.v[..n], &mut self.refractory[..n], &mut self.fired[..n]);
-        let (ie, ii, in_exc, in_inh) = (&mut ie[..n], &mut ii[..n], &mut in_exc[..n], &mut in_inh[..n]);
-        if let Some(h) = &self.per_neuron {
-            let i_drive = self.i_e + i_ext;
-            let v_inf_of = |i: usize| (self.v_rest + h.resistance[i] * i_drive) as f32;
-            match self.kernel {
-                Kernel::Exp => {
-                    let ([ve, vi], [de, di]) = (&h.v_from_i, &h.i_from_i);
-                    for i in 0..n {
-                        let integrated = v[i] + (v_inf_of(i) - v[i]) * h.leak[i] + ve[i] * ie[i] + vi[i] * ii[i];
-                        ie[i] = ie[i] * de[i] + std::mem::take(&mut in_exc[i]);
-                        ii[i] = ii[i] * di[i] + std::mem::take(&mut in_inh[i]);
-                        super::membrane(
-                            &mut v[i],
-                            &mut refractory[i],
-                            &mut fired[i],
-                            integrated,
-                            v_th,
-                            v_reset,
-                            ref_steps,
-                        );
-                    }
-                }
-                Kernel::Delta => {
-                    for i in 0..n {
-                        let integrated = v[i]
-                            + (v_inf_of(i) - v[i]) * h.leak[i]
-                            + std::mem::take(&mut in_exc[i])
-                            + std::mem::take(&mut in_inh[i]);
-                        super::membrane(
-                            &mut v[i],
-                            &mut refractory[i],
-                            &mut fired[i],
-                            integrated,
-                            v_th,
-                            v_reset,
-                            ref_steps,
-                        );
-                    }
-                }
-                Kernel::Alpha => unreachable!("refused by `check`"),
+        match self.per_neuron.take() {
+            Some(mut h) => {
+                h.prepare(i_ext);
+                self.integrate(input, &Varied::new(&h, self.v.len(), i_ext));
+                self.per_neuron = Some(h);
             }
-            super::collect_fired(fired, spiked);
-            return;
-        }
-        match self.kernel {
-            Kernel::Exp => {
-                for i in 0..n {
-                    let integrated = v[i] + (v_inf - v[i]) * leak + pe.v_from_i * ie[i] + pi.v_from_i * ii[i];
-                    ie[i] = ie[i] * pe.i_from_i + std::mem::take(&mut in_exc[i]);
-                    ii[i] = ii[i] * pi.i_from_i + std::mem::take(&mut in_inh[i]);
-                    super::membrane(&mut v[i], &mut refractory[i], &mut fired[i], integrated, v_th, v_reset, ref_steps);
-                }
-            }
-            Kernel::Alpha => {
-                let [xe, xi] = &mut self.x_syn;
-                let (xe, xi) = (&mut xe[..n], &mut xi[..n]);
-                for i in 0..n {
-                    let integrated = v[i]
-                        + (v_inf - v[i]) * leak
-                        + pe.v_from_i * ie[i]
-                        + pe.v_from_x * xe[i]
-                        + pi.v_from_i * ii[i]
-                        + pi.v_from_x * xi[i];
-                    ie[i] = ie[i] * pe.i_from_i + xe[i] * pe.i_from_x;
-                    ii[i] = ii[i] * pi.i_from_i + xi[i] * pi.i_from_x;
-                    xe[i] = xe[i] * pe.x_from_x + std::mem::take(&mut in_exc[i]) * pe.x_per_weight;
-                    xi[i] = xi[i] * pi.x_from_x + std::mem::take(&mut in_inh[i]) * pi.x_per_weight;
-                    super::membrane(&mut v[i], &mut refractory[i], &mut fired[i], integrated, v_th, v_reset, ref_steps);
-                }
-            }
-            Kernel::Delta => {
-                // Input arriving during the refractory period is dropped with the
-                // integration (NEST's iaf_psc_delta).
-                for i in 0..n {
-                    let integrated =
-                        v[i] + (v_inf - v[i]) * leak + std::mem::take(&mut in_exc[i]) + std::mem::take(&mut in_inh[i]);
-                    super::membrane(&mut v[i], &mut refractory[i], &mut fired[i], integrated, v_th, v_reset, ref_steps);
-                }
+            None => {
+                let [pe, pi] = self.prop;
+                let cell = Cell {
+                    v_inf: v_inf(self.v_rest, self.resistance, self.i_e, i_ext),
+                    leak: self.v_leak,
+                    v_from_i: [pe.v_from_i, pi.v_from_i],
+                    i_from_i: [pe.i_from_i, pi.i_from_i],
+                    v_th: self.v_th,
+                    v_reset: self.v_reset,
+                    ref_steps: self.ref_steps,
+                };
+                self.integrate(input, &cell);
             }
         }
-        super::collect_fired(fired, spiked);
+        super::collect_fired(&self.fired, spiked);
     }
 
     fn clears_input(&self) -> bool {

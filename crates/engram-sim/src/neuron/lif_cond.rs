@@ -46,12 +46,17 @@
 //! 2007, a membrane of 20000 µm² with 1 µF/cm² and 5e-5 S/cm²); its synaptic weights
 //! are 6 nS (exc) and 67 nS (inh).
 //!
+//! Every parameter but the adaptive threshold's may take a value per neuron (a `.npy`
+//! file or a distribution, docs/model-file.md); the loop then reads each neuron's values
+//! from arrays, and a uniform population keeps its scalar loop.
+//!
 //! References: R. Brette et al. (2007), "Simulation of networks of spiking neurons: a
 //! review of tools and strategies", J Comput Neurosci 23:349-398; NEST `iaf_cond_exp`.
 
-use engram_model::{Dim, KindSpec, Params, StateSpec};
+use engram_model::{no_refusal, Dim, KindSpec, Params, StateSpec};
 
 use super::adaptive_threshold::{self, AdaptiveThreshold};
+use super::per_neuron::{any_varies, values};
 use super::{conductance_weights, q, si_weights, BuildCtx, Neuron, NeuronModel};
 use crate::fastmath::one_minus_exp_neg;
 
@@ -84,20 +89,21 @@ static SPEC: KindSpec = KindSpec {
     weight_dims: conductance_weights,
     accepts_input: true,
     check,
-    per_neuron: &[],
+    per_neuron: &PER_NEURON,
+    weight_refusal: no_refusal,
 };
+
+/// The parameters that may take a value per neuron.
+const PER_NEURON: [&str; 11] =
+    ["c_m", "g_l", "v_rest", "v_reset", "v_th", "t_ref", "e_exc", "e_inh", "tau_syn_exc", "tau_syn_inh", "i_e"];
 
 /// The registry entry. Weights are conductances, kept in siemens.
 pub static MODEL: NeuronModel = NeuronModel { spec: &SPEC, build, weight_scale: si_weights };
 
 fn check(p: &Params) -> Result<(), (&'static str, String)> {
     super::require_positive(p, &["c_m", "g_l", "tau_syn_exc", "tau_syn_inh"])?;
-    if p.f("t_ref") < 0.0 {
-        return Err(("t_ref", "expected a refractory period ≥ 0".into()));
-    }
-    if p.f("v_reset") >= p.f("v_th") {
-        return Err(("v_reset", "expected v_reset below v_th".into()));
-    }
+    super::require_above(p, "t_ref", 0.0, false, "expected a refractory period ≥ 0")?;
+    super::require_below(p, "v_reset", "v_th", "expected v_reset below v_th")?;
     adaptive_threshold::check(p)
 }
 
@@ -121,14 +127,67 @@ struct LifCond {
     ref_steps: u32,
     /// The adaptive thresholds, when `theta_target_rate` is set.
     adaptive: Option<AdaptiveThreshold>,
+    /// Every parameter per neuron, when one differs between neurons.
+    per_neuron: Option<PerNeuron>,
     dt: f64,
+}
+
+/// The parameters of each neuron, in the form the loop uses (see [`Cell`]).
+struct PerNeuron {
+    /// `g_l v_rest + i_e` (A).
+    drive: Vec<f64>,
+    g_l: Vec<f32>,
+    dt_over_c: Vec<f32>,
+    e_rev: [Vec<f32>; 2],
+    g_decay: [Vec<f32>; 2],
+    v_th: Vec<f32>,
+    v_reset: Vec<f32>,
+    ref_steps: Vec<u32>,
+}
+
+impl PerNeuron {
+    /// The values of `n` neurons, or `None` when every parameter has one value.
+    fn new(p: &Params, n: usize, dt: f64) -> Option<PerNeuron> {
+        if !any_varies(p, &PER_NEURON) {
+            return None;
+        }
+        let v = |key: &str| values(p, key, n);
+        let single = |key: &str| v(key).into_iter().map(|x| x as f32).collect::<Vec<f32>>();
+        let decay = |key: &str| v(key).into_iter().map(|tau| (-dt / tau).exp() as f32).collect::<Vec<f32>>();
+        let (g_l, v_rest, i_e) = (v("g_l"), v("v_rest"), v("i_e"));
+        Some(PerNeuron {
+            drive: (0..n).map(|i| g_l[i] * v_rest[i] + i_e[i]).collect(),
+            g_l: single("g_l"),
+            dt_over_c: v("c_m").into_iter().map(|c| (dt / c) as f32).collect(),
+            e_rev: [single("e_exc"), single("e_inh")],
+            g_decay: [decay("tau_syn_exc"), decay("tau_syn_inh")],
+            v_th: single("v_th"),
+            v_reset: single("v_reset"),
+            ref_steps: v("t_ref").into_iter().map(|t| (t / dt).round() as u32).collect(),
+        })
+    }
+}
+
+/// What neuron `i` needs for one step: constants for a uniform population (so the loop
+/// is the scalar one), array entries when a parameter differs between neurons.
+#[derive(Clone, Copy)]
+struct Cell {
+    /// `g_l v_rest + i_e + I_ext` (A).
+    leak: f32,
+    g_l: f32,
+    dt_over_c: f32,
+    e_rev: [f32; 2],
+    g_decay: [f32; 2],
+    v_th: f32,
+    v_reset: f32,
+    ref_steps: u32,
 }
 
 fn build(p: &Params, n: usize, ctx: &BuildCtx) -> Box<dyn Neuron> {
     let h = ctx.dt;
     let v_rest = p.f("v_rest");
     Box::new(LifCond {
-        v: vec![v_rest as f32; n],
+        v: values(p, "v_rest", n).into_iter().map(|v| v as f32).collect(),
         g: [vec![0.0; n], vec![0.0; n]],
         refractory: vec![0; n],
         fired: vec![0; n],
@@ -142,36 +201,82 @@ fn build(p: &Params, n: usize, ctx: &BuildCtx) -> Box<dyn Neuron> {
         v_reset: p.f("v_reset") as f32,
         ref_steps: (p.f("t_ref") / h).round() as u32,
         adaptive: AdaptiveThreshold::new(p, n, h),
+        per_neuron: PerNeuron::new(p, n, h),
         dt: h,
     })
 }
 
 impl LifCond {
-    /// Advances every neuron by one step, marking spikes in `fired`; with `ADAPTIVE`
-    /// each neuron's threshold is `v_th + θ`.
-    fn integrate<const ADAPTIVE: bool>(&mut self, input: &mut [f32], i_ext: f64) {
+    /// Advances every neuron by one step, marking spikes in `fired`; `cell(i)` gives
+    /// neuron i's values, and with `ADAPTIVE` its threshold is `v_th + θ`.
+    #[inline(always)]
+    fn integrate<const ADAPTIVE: bool>(&mut self, input: &mut [f32], cell: impl Fn(usize) -> Cell) {
         let n = self.v.len();
         let (in_exc, in_inh) = input.split_at_mut(n);
         let (in_exc, in_inh) = (&mut in_exc[..n], &mut in_inh[..n]);
-        let leak = (self.g_l * self.v_rest + self.i_e + i_ext) as f32;
-        let (g_l, dt_over_c) = (self.g_l as f32, self.dt_over_c as f32);
-        let [e_exc, e_inh] = self.e_rev.map(|e| e as f32);
-        let [decay_exc, decay_inh] = self.g_decay;
-        let (v_th, v_reset, ref_steps) = (self.v_th, self.v_reset, self.ref_steps);
         let theta = self.adaptive.as_ref().map_or(&[][..], |a| &a.theta[..]);
         let [g_exc, g_inh] = &mut self.g;
         let (g_exc, g_inh) = (&mut g_exc[..n], &mut g_inh[..n]);
         let (v, refractory, fired) = (&mut self.v[..n], &mut self.refractory[..n], &mut self.fired[..n]);
         for i in 0..n {
+            let c = cell(i);
             let (ge, gi) = (g_exc[i], g_inh[i]);
-            let g_tot = g_l + ge + gi;
-            let v_inf = (leak + ge * e_exc + gi * e_inh) / g_tot;
+            let g_tot = c.g_l + ge + gi;
+            let v_inf = (c.leak + ge * c.e_rev[0] + gi * c.e_rev[1]) / g_tot;
             // Exponential Euler: V relaxes towards v_inf with rate g_tot / c_m over the step.
-            let integrated = v[i] + (v_inf - v[i]) * one_minus_exp_neg(g_tot * dt_over_c);
-            g_exc[i] = ge * decay_exc + std::mem::take(&mut in_exc[i]);
-            g_inh[i] = gi * decay_inh + std::mem::take(&mut in_inh[i]);
-            let threshold = if ADAPTIVE { v_th + theta[i] } else { v_th };
-            super::membrane(&mut v[i], &mut refractory[i], &mut fired[i], integrated, threshold, v_reset, ref_steps);
+            let integrated = v[i] + (v_inf - v[i]) * one_minus_exp_neg(g_tot * c.dt_over_c);
+            g_exc[i] = ge * c.g_decay[0] + std::mem::take(&mut in_exc[i]);
+            g_inh[i] = gi * c.g_decay[1] + std::mem::take(&mut in_inh[i]);
+            let threshold = if ADAPTIVE { c.v_th + theta[i] } else { c.v_th };
+            super::membrane(
+                &mut v[i],
+                &mut refractory[i],
+                &mut fired[i],
+                integrated,
+                threshold,
+                c.v_reset,
+                c.ref_steps,
+            );
+        }
+    }
+
+    /// [`LifCond::integrate`] with the cells of a uniform population or of one whose
+    /// parameters differ between neurons.
+    #[inline(always)]
+    fn integrate_cells<const ADAPTIVE: bool>(&mut self, input: &mut [f32], i_ext: f64) {
+        match self.per_neuron.take() {
+            Some(h) => {
+                // Cut to the shard's length, so that the loop needs no bounds checks.
+                let n = self.v.len();
+                let (drive, g_l, dt_over_c) = (&h.drive[..n], &h.g_l[..n], &h.dt_over_c[..n]);
+                let (e_exc, e_inh, decay_exc, decay_inh) =
+                    (&h.e_rev[0][..n], &h.e_rev[1][..n], &h.g_decay[0][..n], &h.g_decay[1][..n]);
+                let (v_th, v_reset, ref_steps) = (&h.v_th[..n], &h.v_reset[..n], &h.ref_steps[..n]);
+                self.integrate::<ADAPTIVE>(input, |i| Cell {
+                    leak: (drive[i] + i_ext) as f32,
+                    g_l: g_l[i],
+                    dt_over_c: dt_over_c[i],
+                    e_rev: [e_exc[i], e_inh[i]],
+                    g_decay: [decay_exc[i], decay_inh[i]],
+                    v_th: v_th[i],
+                    v_reset: v_reset[i],
+                    ref_steps: ref_steps[i],
+                });
+                self.per_neuron = Some(h);
+            }
+            None => {
+                let cell = Cell {
+                    leak: (self.g_l * self.v_rest + self.i_e + i_ext) as f32,
+                    g_l: self.g_l as f32,
+                    dt_over_c: self.dt_over_c as f32,
+                    e_rev: self.e_rev.map(|e| e as f32),
+                    g_decay: self.g_decay,
+                    v_th: self.v_th,
+                    v_reset: self.v_reset,
+                    ref_steps: self.ref_steps,
+                };
+                self.integrate::<ADAPTIVE>(input, |_| cell);
+            }
         }
     }
 }
@@ -184,9 +289,9 @@ impl Neuron for LifCond {
     fn step(&mut self, step: u64, input: &mut [f32], i_ext: f64, spiked: &mut Vec<u32>) {
         // Two copies of the loop, so a model without adaptive thresholds reads no θ.
         if self.adaptive.is_some() {
-            self.integrate::<true>(input, i_ext);
+            self.integrate_cells::<true>(input, i_ext);
         } else {
-            self.integrate::<false>(input, i_ext);
+            self.integrate_cells::<false>(input, i_ext);
         }
         let first = spiked.len();
         super::collect_fired(&self.fired, spiked);

@@ -195,12 +195,105 @@ pub(crate) const fn q(name: &'static str, dim: Dim, default: f64, doc: &'static 
     ParamSpec { name, kind: ParamKind::Quantity(dim, Default::Value(default)), doc }
 }
 
-/// A `check` step: every parameter in `keys` must be positive.
+/// A `check` step: every parameter in `keys` must be positive, in every neuron.
 pub(crate) fn require_positive(p: &Params, keys: &[&'static str]) -> Result<(), (&'static str, String)> {
-    match keys.iter().find(|&&k| p.f(k) <= 0.0) {
-        Some(&k) => Err((k, "expected a positive value".into())),
-        None => Ok(()),
+    keys.iter().try_for_each(|&k| require_above(p, k, 0.0, true, "expected a positive value"))
+}
+
+/// A `check` step: parameter `key` must be above `bound` (at least `bound` unless
+/// `strict`) in every neuron; `expected` is the message for a single value. A value per
+/// neuron is checked neuron by neuron, a distribution over the range its draws reach
+/// ([`Params::range`]).
+pub(crate) fn require_above(
+    p: &Params,
+    key: &'static str,
+    bound: f64,
+    strict: bool,
+    expected: &str,
+) -> Result<(), (&'static str, String)> {
+    let ok = |x: f64| if strict { x > bound } else { x >= bound };
+    if let Some(values) = p.per_neuron(key) {
+        return match values.iter().position(|&x| !ok(x)) {
+            Some(k) => {
+                Err((key, format!("{expected} in every neuron, found {} in neuron {k} (SI units)", si(values[k]))))
+            }
+            None => Ok(()),
+        };
     }
+    let (lowest, _) = p.range(key).unwrap_or_else(|| panic!("`{key}` has a default"));
+    match (ok(lowest), p.varies(key)) {
+        (true, _) => Ok(()),
+        (false, false) => Err((key, expected.into())),
+        (false, true) => Err((
+            key,
+            format!(
+                "{expected} in every neuron, but draws of this distribution reach {} (SI units): bound it with \
+                 `low`, or use uniform or lognormal",
+                si(lowest)
+            ),
+        )),
+    }
+}
+
+/// A `check` step: parameter `lo` must be below `hi` in every neuron (`v_reset` below
+/// `v_th`, say); `expected` is the message for single values. Values per neuron are
+/// compared neuron by neuron; with a distribution, the ranges its draws reach
+/// ([`Params::range`]) must not overlap. The error names the parameter that varies.
+pub(crate) fn require_below(
+    p: &Params,
+    lo: &'static str,
+    hi: &'static str,
+    expected: &str,
+) -> Result<(), (&'static str, String)> {
+    let key = if p.varies(hi) && !p.varies(lo) { hi } else { lo };
+    if !p.varies(lo) && !p.varies(hi) {
+        return if p.f(lo) < p.f(hi) { Ok(()) } else { Err((key, expected.into())) };
+    }
+    let at = |k: &str, i: usize| p.per_neuron(k).map_or_else(|| p.f(k), |v| v[i]);
+    let given = |k: &str| p.per_neuron(k).map(<[f64]>::len).or((!p.varies(k)).then_some(usize::MAX));
+    if let (Some(a), Some(b)) = (given(lo), given(hi)) {
+        let bad = (0..a.min(b)).find(|&i| at(lo, i) >= at(hi, i));
+        return match bad {
+            Some(i) => Err((
+                key,
+                format!(
+                    "{expected} in every neuron, found {lo} = {} and {hi} = {} in neuron {i} (SI units)",
+                    si(at(lo, i)),
+                    si(at(hi, i))
+                ),
+            )),
+            None => Ok(()),
+        };
+    }
+    let (highest_lo, lowest_hi) = (p.range(lo).expect("a default").1, p.range(hi).expect("a default").0);
+    if highest_lo < lowest_hi {
+        return Ok(());
+    }
+    Err((
+        key,
+        format!(
+            "{expected} in every neuron, but draws reach {lo} = {} and {hi} = {} (SI units): bound the \
+             distribution with `low` and `high`",
+            si(highest_lo),
+            si(lowest_hi)
+        ),
+    ))
+}
+
+/// `x` to ten significant digits, so a value computed from a file's (`-55 mV - 16 mV`)
+/// reads as written (`-0.071`, not `-0.07100000000000001`).
+fn si(x: f64) -> f64 {
+    format!("{x:.9e}").parse().unwrap_or(x)
+}
+
+/// A `weight_refusal` for models whose synaptic currents are kept as `R I` (`lif`,
+/// `alif`): why a current weight is refused when `tau_m` varies per neuron.
+pub(crate) fn current_weight_refusal(p: &Params, dim: Dim) -> Option<&'static str> {
+    (dim == Dim::CURRENT && p.varies("tau_m")).then_some(
+        "with a value of tau_m per neuron the weights are voltages, the jump of R·I: the synaptic current is kept \
+         as R·I (R = tau_m / c_m) and one factor converts all of a projection's current weights into it, while R \
+         here differs from neuron to neuron",
+    )
 }
 
 #[cfg(test)]

@@ -42,6 +42,7 @@ static SPEC: KindSpec = KindSpec {
     accepts_input: false,
     check,
     per_neuron: &[],
+    weight_refusal: engram_model::no_refusal,
 };
 
 /// The registry entry.

@@ -26,6 +26,7 @@ static SPEC: KindSpec = KindSpec {
     accepts_input: false,
     check,
     per_neuron: &[],
+    weight_refusal: engram_model::no_refusal,
 };
 
 /// The registry entry.
