@@ -280,8 +280,8 @@ pub(crate) fn require_below(
     ))
 }
 
-/// `x` to ten significant digits, so a value computed from a file's (`-55 mV - 16 mV`)
-/// reads as written (`-0.071`, not `-0.07100000000000001`).
+/// `x` to ten significant digits, so a value computed in a message (a normal's
+/// `-55 mV - 8 · 2 mV`) reads as written: `-0.071`, not `-0.07100000000000001`.
 fn si(x: f64) -> f64 {
     format!("{x:.9e}").parse().unwrap_or(x)
 }
