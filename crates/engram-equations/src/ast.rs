@@ -139,8 +139,13 @@ impl Expr {
 }
 
 fn write_num(f: &mut fmt::Formatter<'_>, v: f64) -> fmt::Result {
-    // `{:?}` prints the shortest string that reads back to the same f64.
-    write!(f, "{v:?}")
+    // Whole numbers without a fraction (`2`); others as `{:?}`, the shortest string that
+    // reads back to the same f64, with an exponent when very small or large (`1e-20`).
+    if v == v.trunc() && v.abs() < 1e15 {
+        write!(f, "{v}")
+    } else {
+        write!(f, "{v:?}")
+    }
 }
 
 impl fmt::Display for Expr {

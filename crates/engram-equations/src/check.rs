@@ -211,18 +211,18 @@ pub fn type_of(e: &Expr, scope: &dyn Scope) -> Result<Ty> {
 }
 
 fn binary_dims(e: &Expr, op: BinOp, b: &Expr, da: Dims, db: Dims) -> Result<Ty> {
-    let differ = |verb: &str| {
+    let differ = || {
         EqError::new(
             b.span.clone(),
             match op {
                 BinOp::Add => format!("cannot add {} to {}", db.describe(), da.describe()),
                 BinOp::Sub => format!("cannot subtract {} from {}", db.describe(), da.describe()),
-                _ => format!("cannot {verb} {} with {}", da.describe(), db.describe()),
+                _ => format!("cannot compare {} with {}", da.describe(), db.describe()),
             },
         )
     };
     Ok(match op {
-        BinOp::Add | BinOp::Sub if da != db => return Err(differ("")),
+        BinOp::Add | BinOp::Sub if da != db => return Err(differ()),
         BinOp::Add | BinOp::Sub => Ty::Num(da),
         BinOp::Mul => Ty::Num(da.times(db)),
         BinOp::Div => Ty::Num(da.per(db)),
@@ -246,7 +246,7 @@ fn binary_dims(e: &Expr, op: BinOp, b: &Expr, da: Dims, db: Dims) -> Result<Ty> 
                 Ty::Num(d)
             }
         }
-        _ if da != db => return Err(differ(&format!("compare ({})", op.symbol()))),
+        _ if da != db => return Err(differ()),
         _ => Ty::Bool,
     })
 }

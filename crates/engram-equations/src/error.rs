@@ -112,28 +112,28 @@ pub fn raw_offset(raw: &str, content: usize) -> usize {
         }
     }
     let mut c = 0;
-    while c < content && p < bytes.len() {
-        if basic && bytes[p] == b'\\' && p + 1 < bytes.len() {
-            match bytes[p + 1] {
-                b'u' | b'U' => {
-                    let digits = if bytes[p + 1] == b'u' { 4 } else { 8 };
-                    let hex = raw.get(p + 2..p + 2 + digits).unwrap_or("0");
-                    let len = u32::from_str_radix(hex, 16).ok().and_then(char::from_u32).map_or(1, char::len_utf8);
-                    p += 2 + digits;
-                    c += len;
-                }
-                b' ' | b'\t' | b'\n' | b'\r' => {
-                    // A line-ending backslash: it and the whitespace after it decode to nothing.
-                    p += 1;
-                    while p < bytes.len() && bytes[p].is_ascii_whitespace() {
-                        p += 1;
-                    }
-                }
-                _ => {
-                    p += 2;
-                    c += 1;
-                }
+    while p < bytes.len() {
+        let escape = basic && bytes[p] == b'\\' && p + 1 < bytes.len();
+        if escape && bytes[p + 1].is_ascii_whitespace() {
+            // A line-ending backslash: it and the whitespace after it decode to nothing.
+            p += 1;
+            while p < bytes.len() && bytes[p].is_ascii_whitespace() {
+                p += 1;
             }
+            continue;
+        }
+        if c >= content {
+            break;
+        }
+        if escape && (bytes[p + 1] == b'u' || bytes[p + 1] == b'U') {
+            let digits = if bytes[p + 1] == b'u' { 4 } else { 8 };
+            let hex = raw.get(p + 2..p + 2 + digits).unwrap_or("0");
+            let len = u32::from_str_radix(hex, 16).ok().and_then(char::from_u32).map_or(1, char::len_utf8);
+            p += 2 + digits;
+            c += len;
+        } else if escape {
+            p += 2;
+            c += 1;
         } else {
             p += 1;
             c += 1;
