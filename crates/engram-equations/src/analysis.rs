@@ -152,7 +152,9 @@ pub fn analyse(model: &Model, g: &mut Graph, d: &Derivatives) -> Analysis {
         for &j in &d.states {
             match g.split_affine(rest, Node::Var(j as u16)) {
                 Some((a, b)) => {
-                    if g.depends(a, &changing) {
+                    if g.depends(a, &is_state) {
+                        why.get_or_insert("it is not linear in the state variables");
+                    } else if g.depends(a, &changing) {
                         why.get_or_insert("a coefficient changes during the run");
                     }
                     rest = b;

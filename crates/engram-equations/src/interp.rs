@@ -5,7 +5,7 @@
 //! compiler vectorises. Registers are reused as soon as their value is dead, so a model
 //! needs about as many as its widest expression.
 
-use crate::analysis::Method;
+use crate::analysis::{Linearity, Method};
 use crate::error::{EqError, Result};
 use crate::ir::{Graph, Id, Node, Op1, Op2};
 use crate::methods::{build, ParamValues, StepGraph};
@@ -74,6 +74,8 @@ enum Ins {
 pub struct Compiled {
     /// The method that integrates it.
     pub method: Method,
+    /// How the derivatives depend on the state.
+    pub linearity: Linearity,
     /// The names of the declared variables, with their arrays (empty for subexpressions
     /// and for parameters folded as constants).
     names: Vec<String>,
@@ -146,6 +148,7 @@ impl Compiled {
             .collect();
         let mut c = Compiled {
             method: step.method,
+            linearity: step.analysis.linearity,
             names: model.vars.iter().map(|v| v.name.clone()).collect(),
             vars,
             aux: step.aux.iter().map(|a| a.iter().map(|&x| x as f32).collect()).collect(),
@@ -229,7 +232,14 @@ impl Compiled {
                 continue;
             }
             let node = g.nodes[id];
-            let dst = alloc(&mut free);
+            // A constant is written once, before the first block, so its register must
+            // be one no instruction ever writes: a fresh one, never freed.
+            let dst = if matches!(node, Node::Const(_)) {
+                let mut none = Vec::new();
+                alloc(&mut none)
+            } else {
+                alloc(&mut free)
+            };
             reg[id] = dst;
             let r = |o: Id| reg[o as usize];
             let ins = match node {
