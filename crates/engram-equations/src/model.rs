@@ -155,7 +155,18 @@ impl Model {
                     return Err(EqError::new(span.clone(), m));
                 }
             }
-            let (_, dims) = check::unit_expr(&eq.unit)?;
+            let (scale, dims) = check::unit_expr(&eq.unit)?;
+            // Values are kept in SI, so `v : mV` would read as "v is in millivolts" and
+            // mislead; Brian2 refuses it for that reason too.
+            if (scale - 1.0).abs() > 1e-9 {
+                return Err(EqError::new(
+                    eq.unit.span.clone(),
+                    format!(
+                        "`{}` is not a base unit: write the SI unit of the same dimension (values are kept in SI)",
+                        eq.unit
+                    ),
+                ));
+            }
             let role = match eq.kind {
                 EqKind::Differential => Role::State,
                 EqKind::Subexpression => Role::Subexpression,

@@ -88,6 +88,10 @@ fn unknown_names_suggest_the_closest_known_one() {
     assert_eq!(e, (Field::Equations, "unknown name `tau_n` (did you mean `tau_m`?)".into(), "tau_n".into()));
     let e = error("dv/dt = (v_rest - v)/tau_m : volts", None, None);
     assert_eq!((e.1.as_str(), e.2.as_str()), ("unknown unit `volts` (did you mean `volt`?)", "volts"));
+    let e = error("dv/dt = (v_rest - v)/tau_m : mV", None, None);
+    assert_eq!(e.1, "`mV` is not a base unit: write the SI unit of the same dimension (values are kept in SI)");
+    assert_eq!(e.2, "mV");
+    assert!(common::model("dg/dt = -g/tau_m : siemens/meter**2", None, None).is_ok());
     let e = error("dv/dt = (v_rest - v)/(20 mss) : volt", None, None);
     assert_eq!(e.1, "`mss` after the number 20 is not a unit (write `20*mss` for a product)");
     let e = error("dv/dt = (v_rest - v)/tau_m : volt", None, Some("vv = v_reset"));
