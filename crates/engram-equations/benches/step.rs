@@ -42,6 +42,18 @@ fn compiled(eqs: &str, c: &[(&str, &str)], method: Option<&str>, init: &[(&str, 
     m
 }
 
+/// Time from the strings to a compiled model, best of 20.
+fn compile_time(label: &str, eqs: &str, c: &[(&str, &str)], method: Option<&str>) {
+    let best = (0..20)
+        .map(|_| {
+            let t0 = Instant::now();
+            black_box(compiled(eqs, c, method, &[]));
+            t0.elapsed().as_secs_f64()
+        })
+        .fold(f64::INFINITY, f64::min);
+    println!("{label:<44} {:6.1} µs to parse, check and compile for {N} neurons", best * 1e6);
+}
+
 fn main() {
     let lif = "dv/dt = (v_rest - v + R*I)/tau : volt (unless refractory)";
     let c = [
@@ -102,6 +114,8 @@ dgi/dt = -gi/taui : siemens";
         ("v_th", "-50 mV"),
         ("v_reset", "-60 mV"),
     ];
+    compile_time("LIF, exact", lif, &c, Some("exact"));
+    compile_time("COBA, rk4", coba, &cc, Some("rk4"));
     for method in ["exponential_euler", "euler", "rk4"] {
         let mut m = compiled(coba, &cc, Some(method), &[("v", -0.06), ("ge", 1e-9)]);
         let mut spiked = Vec::new();
