@@ -96,11 +96,31 @@ pub struct Compiled {
     /// Global index of this population's first neuron, so random draws do not depend on
     /// how a population is split into shards.
     first: u64,
+    /// The step as machine code, when the JIT compiled it.
+    #[cfg(feature = "jit")]
+    jit: Option<crate::jit::JitStep>,
+    /// The JIT's spike flags, and the array addresses it is handed (scratch, reused).
+    #[cfg(feature = "jit")]
+    fired: Vec<u8>,
+    #[cfg(feature = "jit")]
+    addresses: Vec<usize>,
+}
+
+/// How a compiled model runs its step.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Backend {
+    /// The block interpreter (always available).
+    #[default]
+    Interpreter,
+    /// Machine code from Cranelift (with the crate's `jit` feature).
+    Jit,
 }
 
 /// Compile-time choices for [`Compiled::new`].
 #[derive(Clone, Debug)]
 pub struct Options<'a> {
+    /// Interpreter or JIT.
+    pub backend: Backend,
     /// Time step (s).
     pub dt: f64,
     /// The requested method, or `None` for Brian2's default choice.
@@ -162,8 +182,25 @@ impl Compiled {
             dt: opt.dt,
             seed: opt.seed,
             first: opt.first,
+            #[cfg(feature = "jit")]
+            jit: None,
+            #[cfg(feature = "jit")]
+            fired: Vec::new(),
+            #[cfg(feature = "jit")]
+            addresses: Vec::new(),
         };
-        c.emit(&step);
+        match opt.backend {
+            Backend::Interpreter => c.emit(&step),
+            #[cfg(feature = "jit")]
+            Backend::Jit => {
+                c.jit = Some(crate::jit::JitStep::compile(&step)?);
+                c.fired = vec![0; n];
+            }
+            #[cfg(not(feature = "jit"))]
+            Backend::Jit => {
+                return Err(EqError::new(0..0, "engram-equations was built without its `jit` feature"));
+            }
+        }
         Ok(c)
     }
 
@@ -177,7 +214,7 @@ impl Compiled {
         self.refractory.is_empty()
     }
 
-    /// Number of instructions per block (for `engram check` and the benchmarks).
+    /// Number of interpreter instructions per block (0 when the JIT runs the step).
     pub fn instructions(&self) -> usize {
         self.program.len()
     }
@@ -288,6 +325,37 @@ impl Compiled {
         let n = self.len();
         let t = (step as f64 * self.dt) as f32;
         let key = mix(self.seed ^ mix(step.wrapping_add(0x5851_f42d_4c95_7f2d)));
+        #[cfg(feature = "jit")]
+        if let Some(jit) = &self.jit {
+            self.addresses.clear();
+            self.addresses.extend(self.vars.iter_mut().map(|v| v.as_mut_ptr() as usize));
+            let vars = self.addresses.len();
+            self.addresses.extend(self.aux.iter().map(|a| a.as_ptr() as usize));
+            let (vars_at, aux_at) = self.addresses.split_at(vars);
+            // SAFETY: `addresses` holds the base of every variable array (each of `n`
+            // values, or empty for the subexpressions the step never reads) and then of
+            // every propagator array, as pointers of the width of usize; `refractory` and
+            // `fired` have `n` entries.
+            unsafe {
+                jit.run(
+                    &*(vars_at as *const [usize] as *const [*mut f32]),
+                    &*(aux_at as *const [usize] as *const [*const f32]),
+                    &mut self.refractory,
+                    &mut self.fired,
+                    t,
+                    key,
+                    self.first,
+                    self.ref_steps,
+                );
+            }
+            // Eight flags at a time: at a few Hz nearly every word is 0.
+            for (w, chunk) in self.fired.chunks(8).enumerate() {
+                if chunk.iter().fold(0, |a, &f| a | f) != 0 {
+                    spiked.extend(chunk.iter().enumerate().filter(|(_, &f)| f != 0).map(|(k, _)| (8 * w + k) as u32));
+                }
+            }
+            return;
+        }
         let regs = self.regs.as_mut_ptr();
         let mut start = 0;
         while start < n {
@@ -310,11 +378,9 @@ impl Compiled {
                         }
                     }
                     Ins::Draw { dst: d, site, normal } => {
-                        let key = mix(key ^ site as u64);
                         let first = self.first + start as u64;
                         for (k, o) in dst(d).iter_mut().enumerate() {
-                            let h = mix(key ^ (first + k as u64));
-                            *o = if normal { gaussian(h) } else { uniform(h) };
+                            *o = draw(key, site as u64, first + k as u64, normal);
                         }
                     }
                     Ins::Un { op, dst: d, a } => unary(op, dst(d), src(a)),
@@ -351,7 +417,7 @@ impl Compiled {
     }
 }
 
-fn operands(n: &Node) -> Vec<Id> {
+pub(crate) fn operands(n: &Node) -> Vec<Id> {
     match *n {
         Node::Un(_, a) => vec![a],
         Node::Bin(_, a, b) => vec![a, b],
@@ -370,7 +436,7 @@ fn unary(op: Op1, d: &mut [f32], a: &[f32]) {
         Op1::Sin => f32::sin,
         Op1::Cos => f32::cos,
         Op1::Tanh => f32::tanh,
-        Op1::Exprel => |x| if x.abs() < 1e-4 { 1.0 + x / 2.0 + x * x / 6.0 } else { x.exp_m1() / x },
+        Op1::Exprel => exprel_f32,
         Op1::Floor => f32::floor,
         Op1::Ceil => f32::ceil,
         Op1::Trunc => f32::trunc,
@@ -407,6 +473,26 @@ fn binary(op: Op2, d: &mut [f32], a: &[f32], b: &[f32]) {
         Op2::Or => each!(|x: f32, y: f32| truth(x != 0.0 || y != 0.0)),
         Op2::Min => each!(f32::min),
         Op2::Max => each!(f32::max),
+    }
+}
+
+/// `(exp(x) - 1) / x` in f32, by its series near 0 where the quotient would cancel.
+pub(crate) fn exprel_f32(x: f32) -> f32 {
+    if x.abs() < 1e-4 {
+        1.0 + x / 2.0 + x * x / 6.0
+    } else {
+        x.exp_m1() / x
+    }
+}
+
+/// The draw of call site `site` for the neuron of global index `index`, under the step's
+/// `key`: uniform in [0, 1), or standard normal.
+pub(crate) fn draw(key: u64, site: u64, index: u64, normal: bool) -> f32 {
+    let h = mix(mix(key ^ site) ^ index);
+    if normal {
+        gaussian(h)
+    } else {
+        uniform(h)
     }
 }
 

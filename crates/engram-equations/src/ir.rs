@@ -230,6 +230,13 @@ impl Graph {
             (Op2::Mul, Some(-1.0), _) => return self.un(Op1::Neg, b),
             (Op2::Mul | Op2::Div, _, Some(-1.0)) => return self.un(Op1::Neg, a),
             (Op2::Pow, _, Some(2.0)) => return self.bin(Op2::Mul, a, a),
+            // A quotient by a constant is a product by its reciprocal (rounded once, in
+            // f64): a division is a long-latency instruction on the critical path of every
+            // RK stage (`/tau`), a product is not.
+            (Op2::Div, _, Some(c)) => {
+                let r = self.constant(1.0 / c);
+                return self.bin(Op2::Mul, a, r);
+            }
             _ => {}
         }
         self.add(Node::Bin(op, a, b))

@@ -24,6 +24,8 @@ pub mod error;
 pub mod expm;
 pub mod interp;
 pub mod ir;
+#[cfg(feature = "jit")]
+pub mod jit;
 pub mod lexer;
 pub mod methods;
 pub mod model;

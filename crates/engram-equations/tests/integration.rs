@@ -3,7 +3,7 @@
 mod common;
 
 use common::{compile, consts, model};
-use engram_equations::interp::Options;
+use engram_equations::interp::{Backend, Options};
 use engram_equations::{Compiled, Method, Model, ModelText, ParamValue};
 
 /// Steps `c` `steps` times and returns the spikes as (step, neuron).
@@ -91,7 +91,7 @@ fn spikes_reset_and_refractory_period_give_the_closed_form_interval() {
     let m = model("dv/dt = (v_rest - v + R*I)/tau_m : volt (unless refractory)", Some("v > v_th"), Some("v = v_reset"))
         .unwrap();
     let dt = 1e-4;
-    let opt = Options { dt, method: None, refractory: 2e-3, seed: 1, first: 0 };
+    let opt = Options { dt, method: None, refractory: 2e-3, seed: 1, first: 0, backend: Backend::Interpreter };
     let mut c = Compiled::new(&m, 1, &[], &opt).unwrap();
     c.var_mut("v").unwrap()[0] = -0.060;
     let spikes = run(&mut c, 3000);
@@ -216,14 +216,15 @@ fn white_noise_gives_the_ornstein_uhlenbeck_stationary_variance() {
 fn random_draws_do_not_depend_on_how_a_population_is_split() {
     let m = model("dv/dt = (v_rest - v)/tau_m : volt", Some("v > v_th"), Some("v = v_reset + rand()*mV")).unwrap();
     let whole = {
-        let opt = Options { dt: 1e-4, method: None, refractory: 0.0, seed: 3, first: 0 };
+        let opt = Options { dt: 1e-4, method: None, refractory: 0.0, seed: 3, first: 0, backend: Backend::Interpreter };
         let mut c = Compiled::new(&m, 600, &[], &opt).unwrap();
         c.var_mut("v").unwrap().fill(0.0);
         run(&mut c, 1);
         c.var("v").unwrap().to_vec()
     };
     let half = {
-        let opt = Options { dt: 1e-4, method: None, refractory: 0.0, seed: 3, first: 300 };
+        let opt =
+            Options { dt: 1e-4, method: None, refractory: 0.0, seed: 3, first: 300, backend: Backend::Interpreter };
         let mut c = Compiled::new(&m, 300, &[], &opt).unwrap();
         c.var_mut("v").unwrap().fill(0.0);
         run(&mut c, 1);

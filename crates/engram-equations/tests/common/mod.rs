@@ -2,7 +2,7 @@
 
 #![allow(dead_code)]
 
-use engram_equations::interp::Options;
+use engram_equations::interp::{Backend, Options};
 use engram_equations::{Compiled, EqError, Field, Model, ModelText, ParamValue};
 use engram_model::{parse_quantity, Quantity};
 
@@ -46,5 +46,6 @@ pub fn compile(
     method: Option<&str>,
     params: &[(&str, ParamValue)],
 ) -> Result<Compiled, EqError> {
-    Compiled::new(m, n, params, &Options { dt, method, refractory: 0.0, seed: 7, first: 0 })
+    let opt = Options { dt, method, refractory: 0.0, seed: 7, first: 0, backend: Backend::Interpreter };
+    Compiled::new(m, n, params, &opt)
 }
