@@ -132,8 +132,8 @@ pub fn derivatives(model: &Model, g: &mut Graph, low: &Lowerer<'_>) -> Result<De
     Ok(Derivatives { states, f, g: gs })
 }
 
-/// Classifies the system. `frozen` says which variables (parameters never assigned by a
-/// statement) stay constant during a run.
+/// Classifies the system. Only `(constant)` parameters count as constant during a run
+/// (see [`frozen`]).
 pub fn analyse(model: &Model, g: &mut Graph, d: &Derivatives) -> Analysis {
     let is_state = |n: &Node| matches!(n, Node::Var(j) if model.vars[*j as usize].role == Role::State);
     let changing = |n: &Node| match n {
@@ -155,7 +155,7 @@ pub fn analyse(model: &Model, g: &mut Graph, d: &Derivatives) -> Analysis {
                     if g.depends(a, &is_state) {
                         why.get_or_insert("it is not linear in the state variables");
                     } else if g.depends(a, &changing) {
-                        why.get_or_insert("a coefficient changes during the run");
+                        why.get_or_insert("a coefficient may change during the run (it reads `t`, a random draw or a parameter without `(constant)`)");
                     }
                     rest = b;
                 }
@@ -165,7 +165,7 @@ pub fn analyse(model: &Model, g: &mut Graph, d: &Derivatives) -> Analysis {
             }
         }
         if why.is_none() && g.depends(rest, &changing) {
-            why = Some("its constant term changes during the run");
+            why = Some("its constant term may change during the run (it reads `t`, a random draw or a parameter without `(constant)`)");
         }
         if let Some(w) = why {
             not_linear.get_or_insert((i, w));
@@ -187,9 +187,11 @@ pub fn analyse(model: &Model, g: &mut Graph, d: &Derivatives) -> Analysis {
     Analysis { linearity, stochastic, not_linear, not_conditionally_linear: not_cond, multiplicative }
 }
 
-/// Whether variable `i` stays constant during a run: a parameter no statement assigns.
+/// Whether variable `i` stays constant during a run: a `(constant)` parameter. Other
+/// parameters may be changed by statements or by the caller between steps, so, as in
+/// Brian2, they cannot enter an exact propagator computed once.
 pub fn frozen(model: &Model, i: usize) -> bool {
-    model.vars[i].role == Role::Parameter && !model.reset.iter().any(|s| s.target == model.vars[i].name)
+    model.vars[i].role == Role::Parameter && model.vars[i].constant
 }
 
 /// The method: `requested` (with the span of the string it came from, for errors) if it

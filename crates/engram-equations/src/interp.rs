@@ -79,6 +79,8 @@ pub struct Compiled {
     /// The names of the declared variables, with their arrays (empty for subexpressions
     /// and for parameters folded as constants).
     names: Vec<String>,
+    /// Which of them are `(constant)` parameters.
+    constant: Vec<bool>,
     vars: Vec<Vec<f32>>,
     aux: Vec<Vec<f32>>,
     program: Vec<Ins>,
@@ -138,8 +140,16 @@ impl Compiled {
     /// by name (missing ones are 0, as in Brian2).
     pub fn new(model: &Model, n: usize, params: &[(&str, ParamValue)], opt: &Options<'_>) -> Result<Compiled> {
         for (name, _) in params {
-            if model.var(name).is_none_or(|i| model.vars[i].role != Role::Parameter) {
+            if !matches!(model.var(name), Some(i) if model.vars[i].role == Role::Parameter) {
                 return Err(EqError::new(0..0, format!("`{name}` is not a parameter of the equations")));
+            }
+        }
+        for (name, v) in params {
+            if let ParamValue::PerNeuron(values) = v {
+                if values.len() != n {
+                    let m = format!("`{name}` has {} values for {n} neurons", values.len());
+                    return Err(EqError::new(0..0, m));
+                }
             }
         }
         let value = |i: usize| params.iter().find(|(p, _)| *p == model.vars[i].name).map(|(_, v)| v);
@@ -170,6 +180,7 @@ impl Compiled {
             method: step.method,
             linearity: step.analysis.linearity,
             names: model.vars.iter().map(|v| v.name.clone()).collect(),
+            constant: model.vars.iter().map(|v| v.constant).collect(),
             vars,
             aux: step.aux.iter().map(|a| a.iter().map(|&x| x as f32).collect()).collect(),
             program: Vec::new(),
@@ -225,8 +236,10 @@ impl Compiled {
     }
 
     /// The array of variable `name`, to set initial values or to add synaptic input.
+    /// `None` for a `(constant)` parameter: its values may be compiled into the code.
     pub fn var_mut(&mut self, name: &str) -> Option<&mut [f32]> {
-        self.names.iter().position(|n| n == name).map(|i| self.vars[i].as_mut_slice())
+        let i = self.names.iter().position(|n| n == name)?;
+        (!self.constant[i]).then(|| self.vars[i].as_mut_slice())
     }
 
     /// Schedules registers and turns the graph into instructions.

@@ -39,9 +39,11 @@ fn conditionally_linear_and_nonlinear_systems_get_euler_by_default_as_in_brian2(
     // A coefficient that changes in time is not linear with constant coefficients.
     let eqs = "dv/dt = (v_rest - v)*(1 + sin(t/tau_m))/tau_m : volt";
     assert_eq!(chosen(eqs), (Method::Euler, Linearity::ConditionallyLinear));
-    // A parameter that the reset changes is not constant.
+    // A parameter without `(constant)` may change (the reset changes this one).
     let m = model("dv/dt = (w - v)/tau_m : volt\nw : volt", Some("v > v_th"), Some("w += 1 mV")).unwrap();
     assert_eq!(compile(&m, 4, 1e-4, None, &[]).unwrap().method, Method::Euler);
+    let e = refused("dv/dt = (w - v)/tau_m : volt\nw : volt", "exact");
+    assert!(e.message.ends_with("but dv/dt is not: its constant term may change during the run (it reads `t`, a random draw or a parameter without `(constant)`) (use `exponential_euler`, `rk4`, `rk2` or `euler`)"), "{}", e.message);
     // Additive noise: Euler–Maruyama.
     assert_eq!(chosen("dv/dt = (v_rest - v)/tau_m + mV*xi/sqrt(tau_m) : volt").0, Method::Euler);
 }
@@ -65,7 +67,8 @@ fn exact_on_nonlinear_equations_is_refused_at_the_method() {
     let e = refused("dv/dt = (v_rest - v)*(1 + sin(t/tau_m))/tau_m : volt", "exact");
     assert!(
         e.message.ends_with(
-            "dv/dt is not: a coefficient changes during the run (use `exponential_euler`, `rk4`, `rk2` or `euler`)"
+            "dv/dt is not: a coefficient may change during the run (it reads `t`, a random draw or a parameter \
+             without `(constant)`) (use `exponential_euler`, `rk4`, `rk2` or `euler`)"
         ),
         "{}",
         e.message
@@ -128,4 +131,12 @@ fn parameters_must_be_declared() {
     let m = model(CUBA, None, None).unwrap();
     let e = compile(&m, 4, 1e-4, None, &[("tau_x", ParamValue::Uniform(1.0))]).err().unwrap();
     assert_eq!(e.message, "`tau_x` is not a parameter of the equations");
+    let m = model("dv/dt = (v_rest - v + R*I_e)/tau_m : volt\nI_e : amp (constant)", None, None).unwrap();
+    let e = compile(&m, 4, 1e-4, None, &[("I_e", ParamValue::PerNeuron(vec![0.0; 3]))]).err().unwrap();
+    assert_eq!(e.message, "`I_e` has 3 values for 4 neurons");
+    // A constant may be compiled into the code, so it cannot be changed afterwards.
+    let mut c = compile(&m, 4, 1e-4, None, &[("I_e", ParamValue::Uniform(1e-12))]).unwrap();
+    assert_eq!(c.var("I_e"), Some(&[1e-12f32; 4][..]));
+    assert!(c.var_mut("I_e").is_none());
+    assert!(c.var_mut("v").is_some());
 }
