@@ -65,6 +65,25 @@ impl Dims {
         self == Dims::ONE
     }
 
+    /// The SI unit of this dimension as the equations write it (`volt`, `siemens/meter**2`
+    /// is not named: its base-unit exponents are given instead), for `engram check`.
+    pub fn unit_name(self) -> String {
+        let named = [
+            (Dim::ONE, "1"),
+            (Dim::TIME, "second"),
+            (Dim::FREQUENCY, "hertz"),
+            (Dim::VOLTAGE, "volt"),
+            (Dim::CURRENT, "amp"),
+            (Dim::CONDUCTANCE, "siemens"),
+            (Dim::CAPACITANCE, "farad"),
+            (Dim::RESISTANCE, "ohm"),
+        ];
+        match named.iter().find(|(d, _)| Some(*d) == self.to_dim()) {
+            Some((_, n)) => n.to_string(),
+            None => self.to_string(),
+        }
+    }
+
     /// The dimension in words for messages: "a voltage", "a voltage per time",
     /// "a conductance times a time", else the base-unit exponents.
     pub fn describe(self) -> String {

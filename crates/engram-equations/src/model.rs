@@ -248,6 +248,36 @@ impl Model {
         (0..self.vars.len()).filter(|&i| self.vars[i].role == r).collect()
     }
 
+    /// What `engram check` prints: one line per declared name with its unit and role, the
+    /// method and why, the threshold and the reset.
+    pub fn summary(&self, method: crate::Method, linearity: crate::Linearity) -> String {
+        let width = self.vars.iter().map(|v| v.name.len()).max().unwrap_or(0);
+        let kind = match linearity {
+            crate::Linearity::Linear => "linear",
+            crate::Linearity::ConditionallyLinear => "conditionally linear",
+            crate::Linearity::Nonlinear => "nonlinear",
+        };
+        let mut out = format!("method {} ({kind})\n", method.name());
+        for v in &self.vars {
+            let role = match (v.role, v.unless_refractory, v.constant) {
+                (Role::State, true, _) => "state variable, held while refractory",
+                (Role::State, false, _) => "state variable",
+                (Role::Subexpression, ..) => "subexpression",
+                (Role::Parameter, _, true) => "parameter (constant)",
+                (Role::Parameter, _, false) => "parameter",
+            };
+            out += &format!("  {:width$}  {:<8}  {role}\n", v.name, v.dims.unit_name());
+        }
+        if let Some(t) = &self.threshold {
+            out += &format!("threshold {t}\n");
+        }
+        if !self.reset.is_empty() {
+            let r: Vec<String> = self.reset.iter().map(|s| s.to_string()).collect();
+            out += &format!("reset {}\n", r.join("; "));
+        }
+        out
+    }
+
     /// The declared variable called `name`.
     pub fn var(&self, name: &str) -> Option<usize> {
         self.vars.iter().position(|v| v.name == name)

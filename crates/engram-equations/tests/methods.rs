@@ -140,3 +140,26 @@ fn parameters_must_be_declared() {
     assert!(c.var_mut("I_e").is_none());
     assert!(c.var_mut("v").is_some());
 }
+
+#[test]
+fn the_summary_lists_names_units_roles_and_the_method() {
+    let eqs = "dv/dt = (v_rest - v + R*(I_e + I_syn))/tau_m : volt (unless refractory)
+dge/dt = -ge/(5 ms) : siemens
+I_syn = ge*(0 mV - v) : amp
+I_e : amp (constant)
+w : volt*second**-0.5";
+    let m = model(eqs, Some("v > v_th"), Some("v = v_reset; ge *= 0.5")).unwrap();
+    let c = compile(&m, 2, 1e-4, None, &[]).unwrap();
+    assert_eq!(
+        m.summary(c.method, c.linearity),
+        "method euler (conditionally linear)
+  v      volt      state variable, held while refractory
+  ge     siemens   state variable
+  I_syn  amp       subexpression
+  I_e    amp       parameter (constant)
+  w      m^2*kg*s^-7/2*A^-1  parameter
+threshold v > v_th
+reset v = v_reset; ge *= 0.5
+"
+    );
+}
