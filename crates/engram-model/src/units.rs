@@ -137,19 +137,21 @@ fn did_you_mean(symbol: &str) -> String {
     suggest_unit(symbol, None).map_or(String::new(), |s| format!(" (did you mean `{s}`?)"))
 }
 
-/// Unit symbols with their scale to SI and dimension. `u` and `µ` both mean micro.
-fn base_unit(symbol: &str) -> Option<(f64, Dim)> {
+/// One unit symbol with an optional SI prefix (`ms`, `nS`, `Mohm`, and Brian2's long names
+/// such as `mvolt`, `namp`, `second`), as its scale to SI and its dimension. `u` and `µ`
+/// both mean micro. The equation language of `engram-equations` resolves unit names here.
+pub fn unit_symbol(symbol: &str) -> Option<(f64, Dim)> {
     let (prefix_scale, rest) = split_prefix(symbol);
     let unit = |name: &str| -> Option<(f64, Dim)> {
         Some(match name {
-            "s" => (1.0, Dim::TIME),
-            "Hz" => (1.0, Dim::FREQUENCY),
-            "V" => (1.0, Dim::VOLTAGE),
-            "A" => (1.0, Dim::CURRENT),
+            "s" | "second" => (1.0, Dim::TIME),
+            "Hz" | "hertz" => (1.0, Dim::FREQUENCY),
+            "V" | "volt" => (1.0, Dim::VOLTAGE),
+            "A" | "amp" | "ampere" => (1.0, Dim::CURRENT),
             "S" | "siemens" => (1.0, Dim::CONDUCTANCE),
-            "F" => (1.0, Dim::CAPACITANCE),
+            "F" | "farad" => (1.0, Dim::CAPACITANCE),
             "ohm" | "Ohm" | "Ω" => (1.0, Dim::RESISTANCE),
-            "m" => (1.0, Dim::new(1, 0, 0, 0)),
+            "m" | "metre" | "meter" => (1.0, Dim::new(1, 0, 0, 0)),
             _ => return None,
         })
     };
@@ -181,7 +183,7 @@ pub fn suggest_unit(symbol: &str, expected: Option<Dim>) -> Option<String> {
         .flat_map(|p| BASES.iter().map(move |b| format!("{p}{b}")))
         .chain(std::iter::once("min".to_string()))
         .filter(|c| c.eq_ignore_ascii_case(symbol) && c != symbol)
-        .filter_map(|c| base_unit(&c).map(|(_, d)| (c, d)));
+        .filter_map(|c| unit_symbol(&c).map(|(_, d)| (c, d)));
     let mut best: Option<(String, Dim)> = None;
     for (c, d) in candidates {
         let better = match &best {
@@ -237,7 +239,7 @@ fn parse_unit(expr: &str) -> Result<(f64, Dim), UnitError> {
                 _ => (t, 1),
             },
         };
-        let (s, d) = base_unit(sym).ok_or_else(|| UnitError::UnknownUnit(sym.into()))?;
+        let (s, d) = unit_symbol(sym).ok_or_else(|| UnitError::UnknownUnit(sym.into()))?;
         let p = pow * sign;
         *scale *= s.powi(p as i32);
         *dim = dim.mul(d.pow(p));
@@ -315,6 +317,15 @@ mod tests {
         assert_eq!(q("1 uF/cm2").dim, Dim::CAPACITANCE_DENSITY);
         assert_eq!(q("0.1 /ms").dim, Dim::FREQUENCY);
         assert_eq!(q("1 mV/ms").dim, Dim::new(2, 1, -4, -1));
+    }
+
+    #[test]
+    fn brian2_long_unit_names_are_known() {
+        assert_eq!(unit_symbol("mvolt"), Some((1e-3, Dim::VOLTAGE)));
+        assert_eq!(unit_symbol("second"), Some((1.0, Dim::TIME)));
+        assert_eq!(unit_symbol("namp").map(|u| u.1), Some(Dim::CURRENT));
+        assert_eq!(unit_symbol("pfarad").map(|u| u.1), Some(Dim::CAPACITANCE));
+        assert!((q("5 msecond").value - 5e-3).abs() < 1e-18);
     }
 
     #[test]
