@@ -48,8 +48,13 @@ pub struct Estimate {
 pub fn estimate(model: &Model) -> Estimate {
     let mut synapses = 0.0;
     let mut bytes = 0.0;
-    for p in &model.projections {
+    for (i, p) in model.projections.iter().enumerate() {
         let n = connect::expected_synapses(&p.rule, model.populations[p.source].size, model.populations[p.target].size);
+        if model.record.connectivity.contains(&i) {
+            // The table written at the end (u32 sources and targets, f64 weights and
+            // delays), and the initial weights a plastic projection keeps for it.
+            bytes += n * (24.0 + if p.plasticity.is_some() { 4.0 } else { 0.0 });
+        }
         synapses += n;
         let delay_bytes = if matches!(p.delay, engram_model::Dist::Const(_)) { 0.0 } else { 2.0 };
         // targets + weights + delays, plus the source/target pairs held while building.
