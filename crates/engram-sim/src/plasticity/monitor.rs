@@ -99,35 +99,43 @@ pub fn check_listed_synapses(model: &Model) -> Result<(), Box<ModelError>> {
     Ok(())
 }
 
-/// The CSR positions of the synapses `rec` lists, or the error of the first missing one.
+/// The CSR positions of the synapses `rec` lists, or the error of the first missing one
+/// (at its place in the model file when the record has it, as the parser's do).
 fn listed_positions(rec: &WeightRecord, model: &Model, csr: &Csr) -> Result<Vec<usize>, Box<ModelError>> {
-    rec.synapses
-        .iter()
-        .zip(&rec.synapse_places)
-        .map(|(&(s, t), place)| {
-            csr.position(s, t).ok_or_else(|| {
-                let name = &model.projections[rec.projection].name;
-                let row = csr.row(s);
-                let help = if row.is_empty() {
-                    format!("source {s} has no synapse in \"{name}\"")
-                } else {
-                    let shown: Vec<String> = row.iter().take(8).map(u32::to_string).collect();
-                    let more = if row.len() > shown.len() { ", …" } else { "" };
-                    format!(
-                        "source {s} connects to {} target{}: {}{more}; `sample = N` traces N synapses that exist",
-                        row.len(),
-                        if row.len() == 1 { "" } else { "s" },
-                        shown.join(", "),
-                    )
-                };
-                Box::new(place.error(format!(
-                        "projection \"{name}\" has no synapse from source {s} to target {t} in the connectivity of seed {}",
-                        model.seed
-                    ))
-                    .with_help(help))
-            })
-        })
-        .collect()
+    let mut positions = Vec::with_capacity(rec.synapses.len());
+    for (k, &(s, t)) in rec.synapses.iter().enumerate() {
+        if let Some(position) = csr.position(s, t) {
+            positions.push(position);
+            continue;
+        }
+        let name = &model.projections[rec.projection].name;
+        let message = format!(
+            "projection \"{name}\" has no synapse from source {s} to target {t} in the connectivity of seed {}",
+            model.seed
+        );
+        let err = match rec.synapse_places.get(k) {
+            Some(place) => place.error(message),
+            None => ModelError::whole_file(&model.name, format!("record.weights: {message}")),
+        };
+        return Err(Box::new(err.with_help(targets_hint(csr, s, name))));
+    }
+    Ok(positions)
+}
+
+/// What source `s` does connect to, and how to trace synapses that exist.
+fn targets_hint(csr: &Csr, s: u32, name: &str) -> String {
+    let row = csr.row(s);
+    if row.is_empty() {
+        return format!("source {s} has no synapse in \"{name}\"; `sample = N` traces N synapses that exist");
+    }
+    let shown: Vec<String> = row.iter().take(8).map(u32::to_string).collect();
+    let more = if row.len() > shown.len() { ", …" } else { "" };
+    let plural = if row.len() == 1 { "" } else { "s" };
+    format!(
+        "source {s} connects to {} target{plural}: {}{more}; `sample = N` traces N synapses that exist",
+        row.len(),
+        shown.join(", ")
+    )
 }
 
 /// `n` distinct synapses of `csr` (all of them when it has fewer), drawn from the stream
