@@ -6,6 +6,8 @@ ModelError."""
 
 from __future__ import annotations
 
+from typing import Optional
+
 import numpy as np
 import pytest
 
@@ -14,9 +16,9 @@ import engram
 STDP = {"rule": "stdp_pair", "A_plus": 0.05, "w_max": "200 pA"}
 
 
-def network(seed: int = 3, input_rule: dict = None) -> engram.Network:
+def network(seed: int = 3, recurrent_rule: Optional[dict] = None) -> engram.Network:
     """Poisson input onto LIF neurons through a plastic projection, and a static
-    recurrent one with drawn weights and delays."""
+    recurrent one with drawn weights and delays (or ``recurrent_rule``)."""
     net = engram.Network(dt="0.1 ms", duration="200 ms", seed=seed)
     inp = net.population("input", 60, model="poisson_generator", rate="50 Hz")
     cells = net.population(
@@ -27,12 +29,12 @@ def network(seed: int = 3, input_rule: dict = None) -> engram.Network:
         inp, cells, rule="fixed_probability", p=0.3,
         weight={"dist": "uniform", "low": "0 pA", "high": "200 pA"}, plasticity=STDP,
     )
-    rec = input_rule or dict(
+    recurrent = recurrent_rule or dict(
         rule="fixed_probability", p=0.2,
         weight={"dist": "normal", "mean": "-40 pA", "std": "10 pA"},
         delay={"dist": "uniform", "low": "1 ms", "high": "3 ms"},
     )
-    net.connect(cells, cells, receptor="inh", **rec)
+    net.connect(cells, cells, receptor="inh", **recurrent)
     return net
 
 
@@ -53,15 +55,15 @@ def test_connectivity_given_back_to_from_file_gives_the_same_network(tmp_path):
     assert np.all((c["delays"] >= 1e-3 - 1e-12) & (c["delays"] <= 3e-3 + 1e-12)), "seconds"
 
     np.savez(tmp_path / "cells_cells.npz", **c)
-    again = network(input_rule=dict(rule="from_file", file=str(tmp_path / "cells_cells.npz"), weight="1 A", delay="1 s"))
+    file = str(tmp_path / "cells_cells.npz")
+    again = network(recurrent_rule=dict(rule="from_file", file=file, weight="1 A", delay="1 s"))
     again.record_connectivity("cells_cells")
     second = again.run(threads=2)
     for key in c:
         np.testing.assert_array_equal(second.connectivity("cells_cells")[key], c[key])
-    for pop in ("cells",):
-        assert len(first.spikes(pop)[0]) > 100, "the network fires"
-        np.testing.assert_array_equal(first.spikes(pop)[0], second.spikes(pop)[0])
-        np.testing.assert_array_equal(first.spikes(pop)[1], second.spikes(pop)[1])
+    assert len(first.spikes("cells")[0]) > 100, "the network fires"
+    np.testing.assert_array_equal(first.spikes("cells")[0], second.spikes("cells")[0])
+    np.testing.assert_array_equal(first.spikes("cells")[1], second.spikes("cells")[1])
 
 
 def test_weight_columns_are_the_synapses_of_the_connectivity():
@@ -102,13 +104,16 @@ def test_a_listed_synapse_that_does_not_exist_is_a_located_model_error():
     net = engram.Network(dt="0.1 ms", duration="10 ms")
     net.population("input", 2, model="poisson_generator", rate="10 Hz")
     net.population("cells", 2, model="lif")
-    name = net.connect("input", "cells", rule="one_to_one", weight="1 mV", plasticity={"rule": "stdp_pair", "w_max": "2 mV"})
+    stdp = {"rule": "stdp_pair", "w_max": "2 mV"}
+    name = net.connect("input", "cells", rule="one_to_one", weight="1 mV", plasticity=stdp)
     net.record_weights(name, synapses=[[0, 0], [1, 0]])
     line = net.to_toml().splitlines().index("synapses = [[0, 0], [1, 0]]") + 1
     with pytest.raises(engram.ModelError) as e:
         net.run()
     assert (e.value.line, e.value.column, e.value.key) == (line, 21, "record.weights[0].synapses[1]")
-    assert e.value.message == 'projection "input_cells" has no synapse from source 1 to target 0 in the connectivity of seed 1'
+    assert e.value.message == (
+        'projection "input_cells" has no synapse from source 1 to target 0 in the connectivity of seed 1'
+    )
     assert e.value.help == "source 1 connects to 1 target: 1; `sample = N` traces N synapses that exist"
 
 
