@@ -47,7 +47,9 @@ class Model:
     @classmethod
     def from_toml(cls, path: Union[str, "os.PathLike[str]"], set: Overrides = None) -> "Model":
         """Reads and validates the model file at ``path``, after applying the
-        overrides ``set`` (see :data:`Overrides`), as ``engram check`` does."""
+        overrides ``set`` (see :data:`Overrides`), as ``engram check`` does, except
+        that synapses listed by ``[[record.weights]]`` are looked up in the drawn
+        connectivity by :meth:`run` (a missing one raises :class:`engram.ModelError`)."""
         return cls(_engram.Model.from_toml(os.fspath(path), _overrides(set)))
 
     @classmethod

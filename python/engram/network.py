@@ -75,6 +75,8 @@ class Network:
         self.projections: Dict[str, Dict[str, Any]] = {}
         self.record_table: Dict[str, Any] = {}
         self.state_records: List[Dict[str, Any]] = []
+        self.weight_records: List[Dict[str, Any]] = []
+        self.connectivity_records: List[Dict[str, Any]] = []
 
     def population(
         self,
@@ -119,16 +121,30 @@ class Network:
         delay: Any = None,
         receptor: Optional[str] = None,
         name: Optional[str] = None,
+        plasticity: Optional[Dict[str, Any]] = None,
+        short_term: Optional[Dict[str, Any]] = None,
+        structural: Optional[Dict[str, Any]] = None,
         **rule_args: Any,
     ) -> str:
         """Adds a projection from ``source`` to ``target`` and returns its name.
 
         ``rule`` is a connectivity rule (``"all_to_all"``, ``"one_to_one"``,
         ``"fixed_probability"`` with ``p``, ``"fixed_indegree"`` with ``indegree``,
-        ``"fixed_outdegree"`` with ``outdegree``, ``"fixed_total_number"`` with ``n``;
-        ``autapses`` and ``multapses`` where the rule takes them). ``weight`` and
-        ``delay`` are quantities or distribution dicts; ``receptor`` is ``"exc"`` or
-        ``"inh"``. The name defaults to ``"SOURCE_TARGET"`` (numbered when taken).
+        ``"fixed_outdegree"`` with ``outdegree``, ``"fixed_total_number"`` with ``n``,
+        ``"from_file"`` with ``file``; ``autapses`` and ``multapses`` where the rule
+        takes them). ``weight`` and ``delay`` are quantities or distribution dicts;
+        ``receptor`` is ``"exc"`` or ``"inh"``. The name defaults to
+        ``"SOURCE_TARGET"`` (numbered when taken).
+
+        ``plasticity`` makes the weights change during the run: a dict naming the rule
+        and its parameters, the file's ``plasticity`` table
+        (``{"rule": "stdp_pair", "tau_plus": "20 ms", "A_plus": 0.01, "w_max": "1 nS"}``;
+        rules: ``stdp_pair``, ``stdp_triplet``, ``istdp_vogels``,
+        ``stp_tsodyks_markram``, ``stdp_dopamine``, ``oja``, ``bcm``, ``anti_hebbian``,
+        ``synaptic_scaling``, see ``docs/plasticity.md``). ``short_term`` adds
+        short-term plasticity beside it (``{"rule": "stp_tsodyks_markram", "U": 0.5}``),
+        and ``structural`` prunes and regrows the synapses (``{"interval": "1 s",
+        "prune_fraction": 0.1}``). :meth:`record_weights` follows the weights.
         """
         src, tgt = _name(source, "source"), _name(target, "target")
         if name is None:
@@ -144,6 +160,9 @@ class Network:
             table["delay"] = delay
         if receptor is not None:
             table["receptor"] = receptor
+        for key, value in (("plasticity", plasticity), ("short_term", short_term), ("structural", structural)):
+            if value is not None:
+                table[key] = value
         self.projections[name] = table
         return name
 
@@ -176,6 +195,43 @@ class Network:
             entry["every"] = every
         self.state_records.append(entry)
 
+    def record_weights(
+        self,
+        projection: str,
+        *,
+        times: Optional[Sequence[str]] = None,
+        snapshot_every: Optional[str] = None,
+        synapses: Optional[Sequence[Sequence[int]]] = None,
+        sample: Optional[int] = None,
+        every: Optional[str] = None,
+    ) -> None:
+        """Records the weights of the plastic ``projection`` (a name returned by
+        :meth:`connect`), read back with :meth:`Result.weights` (``[[record.weights]]``).
+
+        Snapshots of every weight are taken at ``times`` (such as ``["1 s", "2 s"]``)
+        and every ``snapshot_every`` from t = 0, and always at the end. The weights of
+        some synapses are traced every ``every`` (default ``"1 ms"``): either
+        ``synapses``, ``[source, target]`` pairs that must exist, or ``sample``, that
+        many existing synapses drawn from the run's seed (all when there are fewer).
+        """
+        entry: Dict[str, Any] = {"projection": projection}
+        for key, value in (
+            ("times", times),
+            ("snapshot_every", snapshot_every),
+            ("synapses", synapses),
+            ("sample", sample),
+            ("every", every),
+        ):
+            if value is not None:
+                entry[key] = value
+        self.weight_records.append(entry)
+
+    def record_connectivity(self, projection: str) -> None:
+        """Records the synapses of ``projection`` (a name returned by :meth:`connect`)
+        at the end of the run, read back with :meth:`Result.connectivity`: sources,
+        targets, weights and delays (``[[record.connectivity]]``)."""
+        self.connectivity_records.append({"projection": projection})
+
     def rate_bin(self, width: str) -> None:
         """Sets the bin width of the population rates (``[record] rate_bin``)."""
         self.record_table["rate_bin"] = width
@@ -194,6 +250,10 @@ class Network:
             lines += ["", "[record]"] + _table_lines(self.record_table, "record")
         for entry in self.state_records:
             lines += ["", "[[record.state]]"] + _table_lines(entry, "record.state")
+        for entry in self.weight_records:
+            lines += ["", "[[record.weights]]"] + _table_lines(entry, "record.weights")
+        for entry in self.connectivity_records:
+            lines += ["", "[[record.connectivity]]"] + _table_lines(entry, "record.connectivity")
         return "\n".join(lines) + "\n"
 
     def model(self, set: Overrides = None) -> Model:

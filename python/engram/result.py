@@ -34,13 +34,25 @@ class Result:
         }
         self._weights = {
             name: {
+                "sources": _frozen(src),
+                "targets": _frozen(tgt),
                 "snapshot_times": _frozen(st),
                 "snapshots": _frozen(snaps),
                 "trace_times": _frozen(tt),
                 "trace": _frozen(tr),
                 "trace_synapses": _frozen(pairs),
             }
-            for name, st, snaps, tt, tr, pairs in data["weights"]
+            for name, src, tgt, st, snaps, tt, tr, pairs in data["weights"]
+        }
+        self._connectivity = {
+            name: {
+                "sources": _frozen(src),
+                "targets": _frozen(tgt),
+                "weights": _frozen(w),
+                "delays": _frozen(d),
+                **({} if w0 is None else {"initial_weights": _frozen(w0)}),
+            }
+            for name, src, tgt, w, d, w0 in data["connectivity"]
         }
         self._rate_bin: float = data["rate_bin"]
         #: Time step (s).
@@ -59,14 +71,29 @@ class Result:
 
     def weights(self, projection: str) -> Dict[str, np.ndarray]:
         """Recorded weights of the plastic ``projection`` (``[[record.weights]]``), the
-        arrays of ``weights.npz``: ``snapshot_times`` (float64 s), ``snapshots``
-        (float32 ``[n_snapshots, n_synapses]``, SI, synapses by source then target),
-        ``trace_times`` (float64 s), ``trace`` (float64 ``[n_times, n_traced]``) and
-        ``trace_synapses`` (uint32 ``[n_traced, 2]``, source and target)."""
+        arrays of ``weights.npz``: ``sources`` and ``targets`` (uint32 ``[n_synapses]``,
+        the synapse of each snapshot column, by source then target),
+        ``snapshot_times`` (float64 s), ``snapshots`` (float32 ``[n_snapshots,
+        n_synapses]``, SI), ``trace_times`` (float64 s), ``trace`` (float64 ``[n_times,
+        n_traced]``, SI) and ``trace_synapses`` (uint32 ``[n_traced, 2]``, the source and
+        target of each trace column)."""
         if projection not in self._weights:
             known = ", ".join(self._weights) or "none"
             raise ValueError(f"projection {projection!r}: its weights were not recorded (recorded: {known})")
         return self._weights[projection]
+
+    def connectivity(self, projection: str) -> Dict[str, np.ndarray]:
+        """The synapses of ``projection`` at the end of the run
+        (``[[record.connectivity]]``, :meth:`Network.record_connectivity`), the arrays
+        of ``connectivity_PROJ.npz``: ``sources`` and ``targets`` (uint32, indices within
+        their populations, by source then target; Brian2's ``S.i``, ``S.j``),
+        ``weights`` (float64, SI: V, A or S as the projection's ``weight``; for a plastic
+        projection the weights at the end), ``delays`` (float64 s), and for a projection
+        with ``plasticity`` (not structural) ``initial_weights`` (float64, SI)."""
+        if projection not in self._connectivity:
+            known = ", ".join(self._connectivity) or "none"
+            raise ValueError(f"projection {projection!r}: its connectivity was not recorded (recorded: {known})")
+        return self._connectivity[projection]
 
     @property
     def populations(self) -> List[str]:

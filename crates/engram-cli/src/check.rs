@@ -4,9 +4,12 @@ use engram_sim::estimate;
 
 use crate::{Failure, ModelArgs};
 
-/// Validates the model and prints neurons, synapses and a memory estimate.
+/// Validates the model and prints neurons, synapses and a memory estimate. Synapses
+/// that weight monitors list are looked up in their projections' drawn pairs (only
+/// those projections are drawn), so a missing one is reported here, at the pair.
 pub fn check(args: &ModelArgs) -> Result<(), Failure> {
     let model = args.load(false)?;
+    engram_sim::plasticity::monitor::check_listed_synapses(&model).map_err(|e| Failure::from(*e))?;
     let est = estimate(&model);
     println!("{}: ok", args.model.display());
     println!("  model        {}", model.name);

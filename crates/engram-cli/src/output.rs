@@ -128,6 +128,20 @@ pub fn write_run(dir: &RunDir, model: &Model, net: &Network, summary: &Value) ->
         engram_io::plot_state(&path.join("state.png"), &traces)?;
     }
     write_weights(path, model, net)?;
+    for &i in &model.record.connectivity {
+        let c = net.connectivity(i);
+        let table = engram_io::ConnectivityTable {
+            sources: &c.sources,
+            targets: &c.targets,
+            weights: &c.weights,
+            delays: &c.delays,
+            initial_weights: c.initial_weights.as_deref(),
+        };
+        engram_io::write_connectivity_npz(
+            &path.join(format!("connectivity_{}.npz", model.projections[i].name)),
+            &table,
+        )?;
+    }
     engram_io::write_json(&path.join("summary.json"), summary)
 }
 
@@ -138,21 +152,14 @@ fn write_weights(path: &Path, model: &Model, net: &Network) -> Result<(), IoErro
     if recs.is_empty() {
         return Ok(());
     }
-    let pairs: Vec<(Vec<u32>, Vec<u32>)> = recs
-        .iter()
-        .map(|r| {
-            let csr = net.synapses(r.projection);
-            let sources = csr.row_ptr.windows(2).enumerate().flat_map(|(s, w)| (w[0]..w[1]).map(move |_| s as u32));
-            (sources.collect(), csr.targets.clone())
-        })
-        .collect();
+    let sources: Vec<Vec<u32>> = recs.iter().map(|r| net.synapses(r.projection).sources()).collect();
     let out: Vec<WeightRecording> = recs
         .iter()
-        .zip(&pairs)
-        .map(|(r, (sources, targets))| WeightRecording {
+        .zip(&sources)
+        .map(|(r, sources)| WeightRecording {
             name: &model.projections[r.projection].name,
             sources,
-            targets,
+            targets: &net.synapses(r.projection).targets,
             snapshot_times: &r.snapshot_times,
             snapshots: &r.snapshots,
             traced: &r.synapses,

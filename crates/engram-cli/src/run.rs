@@ -67,6 +67,11 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// A failure of the build or the run: exit 1, except for a model error that only the
+/// built network reveals (a traced synapse that does not exist), which is bad input.
 fn runtime(e: SimError) -> Failure {
-    Failure::Runtime(e.to_string())
+    match e {
+        SimError::Model(m) => Failure::from(*m),
+        e => Failure::Runtime(e.to_string()),
+    }
 }

@@ -1,7 +1,7 @@
 //! Writing the results of an engram run to disk, and reading its spikes back.
 //!
 //! * [`npz`]: spikes, recorded state traces and population rates as NumPy
-//!   `.npz` archives, and weights of plastic projections, so results open directly
+//!   `.npz` archives, weights of plastic projections and synapse tables, so results open directly
 //!   with `numpy.load`.
 //! * [`json`]: pretty-printed JSON files (summary, metadata).
 //! * [`plot`]: PNG figures — a spike raster with population rates, and state traces.
@@ -28,8 +28,8 @@ pub mod rundir;
 pub use error::IoError;
 pub use json::write_json;
 pub use npz::{
-    write_rates_npz, write_spikes_npz, write_state_npz, write_weights_npz, PopulationSpikes, StateTrace,
-    WeightRecording,
+    write_connectivity_npz, write_rates_npz, write_spikes_npz, write_state_npz, write_weights_npz, ConnectivityTable,
+    PopulationSpikes, StateTrace, WeightRecording,
 };
 pub use plot::{plot_raster, plot_state};
 pub use plot_analysis::{plot_components, plot_fraction_histograms, plot_histograms, plot_matrix, Component, Series};

@@ -25,6 +25,14 @@
 //!   weights at `{proj}_trace_times` (float64, seconds); `{proj}_trace_synapses` —
 //!   uint32, shape `[n_traced, 2]`, their (source, target) pairs.
 //!
+//! **Connectivity** ([`write_connectivity_npz`]), one archive per projection, the
+//! arrays `from_file` reads (so the archive is a model's connectome with `weight = "1 V"`
+//! (or A, S) and `delay = "1 s"`):
+//! * `sources`, `targets` — uint32, shape `[n_synapses]`, indices within their
+//!   populations, by source, then target;
+//! * `weights` — float64, `[n_synapses]`, SI (V, A or S); `delays` — float64, seconds;
+//! * `initial_weights` — float64, `[n_synapses]`, SI, for plastic projections only.
+//!
 //! **Rates** ([`write_rates_npz`]):
 //! * `t` — float64, shape `[n_bins]`, bin left edges in seconds;
 //! * `{pop}_rate` — float64, shape `[n_bins]`, population rate per neuron in Hz (see
@@ -237,6 +245,39 @@ pub fn write_weights_npz(path: &Path, recs: &[WeightRecording]) -> Result<(), Io
         let pairs: Vec<u32> = r.traced.iter().flat_map(|&(s, t)| [s, t]).collect();
         let pairs = ArrayView2::from_shape((r.traced.len(), 2), &pairs).expect("two per pair");
         npz.add(format!("{}_trace_synapses", r.name), &pairs)?;
+    }
+    npz.finish()
+}
+
+/// The synapse table of one projection (see the [module docs](self)).
+#[derive(Clone, Copy, Debug)]
+pub struct ConnectivityTable<'a> {
+    /// Source of each synapse.
+    pub sources: &'a [u32],
+    /// Target of each synapse.
+    pub targets: &'a [u32],
+    /// Weight of each synapse (SI).
+    pub weights: &'a [f64],
+    /// Delay of each synapse (s).
+    pub delays: &'a [f64],
+    /// Weights at the start of the run (SI), for plastic projections.
+    pub initial_weights: Option<&'a [f64]>,
+}
+
+/// Writes a projection's synapse table to an NPZ archive at `path`.
+pub fn write_connectivity_npz(path: &Path, table: &ConnectivityTable) -> Result<(), IoError> {
+    let n = table.sources.len();
+    let lengths = [table.targets.len(), table.weights.len(), table.delays.len()];
+    if lengths.iter().chain(table.initial_weights.map(<[f64]>::len).as_ref()).any(|&l| l != n) {
+        return Err(IoError::invalid(path, "the synapse table's arrays have different lengths"));
+    }
+    let mut npz = Archive::create(path)?;
+    npz.add("sources".into(), &ArrayView1::from(table.sources))?;
+    npz.add("targets".into(), &ArrayView1::from(table.targets))?;
+    npz.add("weights".into(), &ArrayView1::from(table.weights))?;
+    npz.add("delays".into(), &ArrayView1::from(table.delays))?;
+    if let Some(w) = table.initial_weights {
+        npz.add("initial_weights".into(), &ArrayView1::from(w))?;
     }
     npz.finish()
 }

@@ -59,6 +59,28 @@ impl Source {
     }
 }
 
+/// Where a value is in its source, kept in the [`Model`](crate::Model) for checks that
+/// can only be made once the network is built (a traced synapse must exist in the drawn
+/// connectivity), so that their errors still point at the value.
+#[derive(Clone, Debug)]
+pub struct Place {
+    src: Source,
+    span: Option<Range<usize>>,
+    key: String,
+}
+
+impl Place {
+    /// The place of the value at `span` of `src`, whose dotted path is `key`.
+    pub fn new(src: &Source, span: Option<Range<usize>>, key: impl Into<String>) -> Place {
+        Place { src: src.clone(), span, key: key.into() }
+    }
+
+    /// An error at this place.
+    pub fn error(&self, message: impl Into<String>) -> ModelError {
+        self.src.error(self.span.clone(), &self.key, message)
+    }
+}
+
 /// An error in a model file: where it is, which key, and what was expected.
 ///
 /// `Display` gives one line, `file:line:column: key: message`; the

@@ -20,10 +20,11 @@ pub mod reader;
 pub mod spec;
 pub mod structural;
 pub mod synapse_file;
+pub mod synapse_record;
 pub mod units;
 
 pub use dist::Dist;
-pub use error::{ModelError, Source};
+pub use error::{ModelError, Place, Source};
 pub use model::{
     Model, Plasticity, PoissonInput, Population, Projection, Record, Rule, SpikeRecord, StateRecord, StepCurrent,
     WeightRecord,

@@ -173,8 +173,16 @@ pub struct WeightRecord {
     pub projection: usize,
     /// Times (s) of snapshots of all weights; the end of the run is always added.
     pub times: Vec<f64>,
+    /// Interval (s) of further snapshots of all weights, from t = 0 (`snapshot_every`).
+    pub snapshot_every: Option<f64>,
     /// (source, target) pairs whose weights are traced.
     pub synapses: Vec<(u32, u32)>,
+    /// Where each pair of `synapses` is written: whether the pair exists is known only
+    /// once the connectivity is drawn, and the error points here.
+    pub synapse_places: Vec<crate::error::Place>,
+    /// Number of existing synapses, drawn from the run's seed when the network is built,
+    /// whose weights are traced (`sample`); 0 for none.
+    pub sample: usize,
     /// Sampling interval (s) of the traced weights.
     pub every: f64,
 }
@@ -212,6 +220,9 @@ pub struct Record {
     pub rate_bin: f64,
     /// Weight monitors of plastic projections.
     pub weights: Vec<WeightRecord>,
+    /// Projections whose synapses (sources, targets, weights, delays) are written at the
+    /// end of the run (`[[record.connectivity]]`), in file order.
+    pub connectivity: Vec<usize>,
 }
 
 impl Model {

@@ -170,7 +170,13 @@ fn read_model(root: &mut TableReader<'_>, stem: &str, registry: &dyn Registry) -
         trial_steps,
         populations,
         projections: Vec::new(),
-        record: Record { spikes: Vec::new(), state: Vec::new(), rate_bin: 1e-3, weights: Vec::new() },
+        record: Record {
+            spikes: Vec::new(),
+            state: Vec::new(),
+            rate_bin: 1e-3,
+            weights: Vec::new(),
+            connectivity: Vec::new(),
+        },
         notes: duration_note.into_iter().collect(),
     };
     for i in 0..model.populations.len() {
@@ -817,7 +823,13 @@ fn read_record(entry: Option<Entry<'_>>, model: &Model) -> Result<Record> {
         (0..model.populations.len()).map(|population| SpikeRecord { population, ids: None }).collect()
     };
     let Some(entry) = entry else {
-        return Ok(Record { spikes: all(model), state: Vec::new(), rate_bin: 1e-3, weights: Vec::new() });
+        return Ok(Record {
+            spikes: all(model),
+            state: Vec::new(),
+            rate_bin: 1e-3,
+            weights: Vec::new(),
+            connectivity: Vec::new(),
+        });
     };
     let mut t = entry.table("record", "a [record] table")?;
     let spikes = match t.get("spikes") {
@@ -908,9 +920,13 @@ fn read_record(entry: Option<Entry<'_>>, model: &Model) -> Result<Record> {
         }
     }
     let weights = match t.get("weights") {
-        Some(e) => crate::plasticity::read_weight_records(&e, model)?,
+        Some(e) => crate::synapse_record::read_weight_records(&e, model)?,
+        None => Vec::new(),
+    };
+    let connectivity = match t.get("connectivity") {
+        Some(e) => crate::synapse_record::read_connectivity_records(&e, model)?,
         None => Vec::new(),
     };
     t.finish()?;
-    Ok(Record { spikes, state, rate_bin, weights })
+    Ok(Record { spikes, state, rate_bin, weights, connectivity })
 }

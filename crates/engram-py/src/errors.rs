@@ -2,8 +2,9 @@
 //!
 //! Model errors become `engram.ModelError`, a `ValueError` whose text is the CLI's
 //! first line (`file:line:column: key: message`) and whose attributes hold the parts,
-//! so a program can point at the place without parsing the text. Runtime failures of
-//! a valid model (out of memory, unstable integration) become `RuntimeError`.
+//! so a program can point at the place without parsing the text; so do the errors that
+//! only the built network reveals (a traced synapse that does not exist). Runtime
+//! failures of a valid model (out of memory, unstable integration) become `RuntimeError`.
 
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
@@ -36,9 +37,13 @@ pub fn model_error(py: Python<'_>, e: engram_model::ModelError) -> PyErr {
     err
 }
 
-/// The Python exception for a failure of a run of a valid model.
-pub fn runtime_error(e: engram_sim::SimError) -> PyErr {
-    PyRuntimeError::new_err(e.to_string())
+/// The Python exception for a failure of a run of a valid model, or for a model error
+/// only the built network reveals (a traced synapse that does not exist).
+pub fn runtime_error(py: Python<'_>, e: engram_sim::SimError) -> PyErr {
+    match e {
+        engram_sim::SimError::Model(m) => model_error(py, *m),
+        e => PyRuntimeError::new_err(e.to_string()),
+    }
 }
 
 /// A `ValueError` for a bad argument, named as the caller wrote it.

@@ -22,8 +22,12 @@ use crate::errors::bad_argument;
 /// * ``spikes``: name → ``(times, ids)`` for recorded populations;
 /// * ``counts``: name → uint32 array of the population's spikes in each step;
 /// * ``state``: list of ``(population, var, times, ids, values)``;
-/// * ``weights``: list of ``(projection, snapshot_times, snapshots, trace_times, trace,
-///   trace_synapses)`` per ``[[record.weights]]`` (shapes as in ``weights.npz``);
+/// * ``weights``: list of ``(projection, sources, targets, snapshot_times, snapshots,
+///   trace_times, trace, trace_synapses)`` per ``[[record.weights]]`` (shapes as in
+///   ``weights.npz``);
+/// * ``connectivity``: list of ``(projection, sources, targets, weights, delays,
+///   initial_weights or None)`` per ``[[record.connectivity]]`` (as in
+///   ``connectivity_PROJ.npz``);
 /// * ``summary``: the fields of ``summary.json``;
 /// * ``dt``, ``duration``, ``rate_bin``: seconds.
 pub fn to_python<'py>(
@@ -92,8 +96,11 @@ pub fn to_python<'py>(
         let pairs: Vec<u32> = w.synapses.iter().flat_map(|&(s, t)| [s, t]).collect();
         let pairs = Array2::from_shape_vec((w.synapses.len(), 2), pairs)
             .map_err(|e| PyRuntimeError::new_err(format!("weights of {name}: {e}")))?;
+        let csr = net.synapses(w.projection);
         recorded_weights.append((
             name,
+            PyArray1::from_vec(py, csr.sources()),
+            PyArray1::from_slice(py, &csr.targets),
             PyArray1::from_vec(py, w.snapshot_times),
             PyArray2::from_owned_array(py, snapshots),
             PyArray1::from_vec(py, w.trace_times),
@@ -102,6 +109,20 @@ pub fn to_python<'py>(
         ))?;
     }
     out.set_item("weights", recorded_weights)?;
+
+    let tables = PyList::empty(py);
+    for &i in &model.record.connectivity {
+        let c = net.connectivity(i);
+        tables.append((
+            &model.projections[i].name,
+            PyArray1::from_vec(py, c.sources),
+            PyArray1::from_vec(py, c.targets),
+            PyArray1::from_vec(py, c.weights),
+            PyArray1::from_vec(py, c.delays),
+            c.initial_weights.map(|w| PyArray1::from_vec(py, w)),
+        ))?;
+    }
+    out.set_item("connectivity", tables)?;
     out.set_item("dt", model.dt)?;
     out.set_item("duration", net.current_step() as f64 * model.dt)?;
     out.set_item("rate_bin", model.record.rate_bin)?;

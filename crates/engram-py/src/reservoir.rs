@@ -507,7 +507,7 @@ pub fn run_reservoir_config<'py>(
                 None => Ok((run_experiment(&config.experiment), Vec::new())),
             })
         })
-        .map_err(crate::errors::runtime_error)?;
+        .map_err(|e| crate::errors::runtime_error(py, e))?;
     let d = PyDict::new(py);
     d.set_item("name", &config.name)?;
     d.set_item("task", config.experiment.task.name())?;

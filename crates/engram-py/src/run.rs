@@ -61,7 +61,7 @@ fn drive(py: Python<'_>, model: &Model, threads: usize, steps: u64, progress: bo
                     if let Some(b) = &mut bar {
                         b.finish(py, done.load(Ordering::Relaxed));
                     }
-                    return outcome.map_err(runtime_error);
+                    return outcome.map_err(|e| runtime_error(py, e));
                 }
                 // The simulation thread panicked; the scope re-raises its panic on exit.
                 Err(RecvTimeoutError::Disconnected) => {

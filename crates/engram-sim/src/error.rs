@@ -42,14 +42,8 @@ pub enum SimError {
         /// Simulated time reached.
         time_ms: f64,
     },
-    /// A weight monitor names a synapse the drawn connectivity does not have.
-    #[error("record.weights: projection \"{projection}\" has no synapse from source {pre} to target {post}")]
-    NoSuchSynapse {
-        /// The projection.
-        projection: String,
-        /// Source index.
-        pre: u32,
-        /// Target index.
-        post: u32,
-    },
+    /// The model names something the built network lacks (a traced synapse that the
+    /// drawn connectivity does not have): bad input, with its place in the model file.
+    #[error("{0}")]
+    Model(Box<engram_model::ModelError>),
 }

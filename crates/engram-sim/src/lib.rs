@@ -23,4 +23,4 @@ pub mod structural;
 pub use error::SimError;
 pub use network::{estimate, Estimate, Network};
 pub use neuron::Models;
-pub use record::{PopulationSpikes, Recordings, StateTraces, WeightTraces};
+pub use record::{Connectivity, PopulationSpikes, Recordings, StateTraces, WeightTraces};

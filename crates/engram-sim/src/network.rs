@@ -23,12 +23,12 @@ use std::time::Instant;
 
 use engram_model::{Model, Rule};
 
-use crate::connect::{self, Csr, Delays, RuleCtx};
+use crate::connect::{self, Csr, Delays};
 use crate::error::SimError;
 use crate::neuron::{self, BuildCtx, Neuron, NeuronModel};
 use crate::plasticity::{monitor::WeightMonitor, Delivery, Plastic, WorkerTraces};
 use crate::poisson_input::PoissonIn;
-use crate::record::{PopulationSpikes, Recordings, StateTraces};
+use crate::record::{Connectivity, PopulationSpikes, Recordings, StateTraces};
 use crate::rng::{stream, Purpose, Stream};
 use crate::spin::wait_until;
 use crate::structural::{coactivity::SpikeHistory, Rewiring, SynapseCountLog};
@@ -48,8 +48,13 @@ pub struct Estimate {
 pub fn estimate(model: &Model) -> Estimate {
     let mut synapses = 0.0;
     let mut bytes = 0.0;
-    for p in &model.projections {
+    for (i, p) in model.projections.iter().enumerate() {
         let n = connect::expected_synapses(&p.rule, model.populations[p.source].size, model.populations[p.target].size);
+        if model.record.connectivity.contains(&i) {
+            // The table written at the end (u32 sources and targets, f64 weights and
+            // delays), and the initial weights a plastic projection keeps for it.
+            bytes += n * (24.0 + if p.plasticity.is_some() { 4.0 } else { 0.0 });
+        }
         synapses += n;
         let delay_bytes = if matches!(p.delay, engram_model::Dist::Const(_)) { 0.0 } else { 2.0 };
         // targets + weights + delays, plus the source/target pairs held while building.
@@ -107,6 +112,10 @@ struct Proj {
     target: usize,
     receptor: usize,
     csr: Csr,
+    /// The target model's `weight_scale`: stored weights are SI weights times this.
+    scale: f64,
+    /// The weights at build of a plastic projection whose connectivity is recorded.
+    initial: Option<Vec<f32>>,
     /// Where each row crosses into the next worker's targets: for source `s` and
     /// worker boundary `j` (1..W), the offset within the row, at `s * (W - 1) + j - 1`.
     /// Found once here instead of by binary search for every spike and worker.
@@ -259,14 +268,7 @@ impl Network {
                 .enumerate()
                 .map(|(i, p)| {
                     let (src, tgt) = (&model.populations[p.source], &model.populations[p.target]);
-                    let ctx = RuleCtx {
-                        n_src: src.size,
-                        n_tgt: tgt.size,
-                        same: p.source == p.target,
-                        seed: model.seed,
-                        projection: i,
-                    };
-                    let mut csr = Csr::from_pairs(connect::generate(&p.rule, &ctx), src.size);
+                    let mut csr = connect::pairs_table(model, i);
                     let scale = (pops[p.target].model.weight_scale)(&tgt.params, p.weight_dim);
                     match &p.rule {
                         Rule::FromFile(syn) => {
@@ -277,7 +279,20 @@ impl Network {
                     let splits = row_splits(&csr, &pops[p.target].bounds);
                     let plastic = Plastic::build(p, &csr, tgt.size, scale, dt);
                     let structural = Rewiring::build(i, p, &csr, src.size, tgt.size, scale, dt, model.seed);
-                    Proj { source: p.source, target: p.target, receptor: p.receptor, csr, splits, plastic, structural }
+                    let keep_initial =
+                        p.plasticity.is_some() && structural.is_none() && model.record.connectivity.contains(&i);
+                    let initial = keep_initial.then(|| csr.weights.clone());
+                    Proj {
+                        source: p.source,
+                        target: p.target,
+                        receptor: p.receptor,
+                        csr,
+                        scale,
+                        initial,
+                        splits,
+                        plastic,
+                        structural,
+                    }
                 })
                 .collect()
         });
@@ -386,7 +401,8 @@ impl Network {
         };
         let mut weight_monitors = Vec::new();
         for r in &model.record.weights {
-            let (monitor, traces) = WeightMonitor::new(r, model, &projections[r.projection].csr)?;
+            let (monitor, traces) =
+                WeightMonitor::new(r, model, &projections[r.projection].csr).map_err(SimError::Model)?;
             weight_monitors.push(monitor);
             recordings.weights.push(traces);
         }
@@ -504,6 +520,25 @@ impl Network {
     /// The synapse table of projection `i` (in model order).
     pub fn synapses(&self, i: usize) -> &Csr {
         &self.projections[i].csr
+    }
+
+    /// The synapses of projection `i` (in model order) with their weights in SI units and
+    /// delays in seconds: after a run, the weights at its end.
+    pub fn connectivity(&self, i: usize) -> Connectivity {
+        let p = &self.projections[i];
+        let unscale = |w: &[f32]| w.iter().map(|&x| x as f64 / p.scale).collect::<Vec<f64>>();
+        let delays = match &p.csr.delays {
+            Delays::Const(d) => vec![*d as f64 * self.dt; p.csr.len()],
+            Delays::PerSynapse(v) => v.iter().map(|&d| d as f64 * self.dt).collect(),
+        };
+        Connectivity {
+            projection: i,
+            sources: p.csr.sources(),
+            targets: p.csr.targets.clone(),
+            weights: unscale(&p.csr.weights),
+            delays,
+            initial_weights: p.initial.as_deref().map(unscale),
+        }
     }
 
     /// Schedules a neuromodulator event of `amount` at time `time` (s) for projection

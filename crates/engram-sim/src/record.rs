@@ -1,4 +1,5 @@
-//! What a run recorded: spikes, population spike counts per step, state traces.
+//! What a run recorded: spikes, population spike counts per step, state traces,
+//! weights, and the synapse tables of projections.
 
 /// Spikes of one population, in the order they happened.
 #[derive(Clone, Debug, Default)]
@@ -62,4 +63,24 @@ pub struct WeightTraces {
     pub trace_times: Vec<f64>,
     /// Row-major `[trace_times.len() × synapses.len()]`, SI units.
     pub trace_values: Vec<f64>,
+}
+
+/// The synapses of one projection as a table, in storage order (by source, then
+/// target): Brian2's `S.i`, `S.j`, `S.w`, `S.delay`, NEST's `GetConnections`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Connectivity {
+    /// Projection index.
+    pub projection: usize,
+    /// Source of each synapse (index within the source population).
+    pub sources: Vec<u32>,
+    /// Target of each synapse (index within the target population).
+    pub targets: Vec<u32>,
+    /// Weight of each synapse, SI (V, A or S, as the projection's `weight`); for a
+    /// plastic projection the weight now (at the end of a run).
+    pub weights: Vec<f64>,
+    /// Delay of each synapse (s), a whole number of steps.
+    pub delays: Vec<f64>,
+    /// For a projection with `plasticity` whose synapses do not change (not structural), the
+    /// weights when the network was built, SI.
+    pub initial_weights: Option<Vec<f64>>,
 }

@@ -28,6 +28,8 @@ pub enum Purpose {
     PoissonInput = 4,
     /// Structural plasticity (one stream per projection and rewiring).
     Structural = 16,
+    /// The synapses a weight monitor traces with `sample` (one stream per projection).
+    WeightSample = 8,
 }
 
 /// SplitMix64's finaliser: a bijective mix of 64 bits (Steele et al. 2014).

@@ -112,6 +112,16 @@ pub fn generate(rule: &Rule, ctx: &RuleCtx) -> Pairs {
     }
 }
 
+/// The synapse table of projection `i` of `model` with its pairs only (no weights or
+/// delays yet): what [`Network::build`](crate::Network::build) draws, the same for a seed
+/// on any number of threads. `engram check` draws it alone to find traced synapses.
+pub fn pairs_table(model: &Model, i: usize) -> Csr {
+    let p = &model.projections[i];
+    let (n_src, n_tgt) = (model.populations[p.source].size, model.populations[p.target].size);
+    let ctx = RuleCtx { n_src, n_tgt, same: p.source == p.target, seed: model.seed, projection: i };
+    Csr::from_pairs(generate(&p.rule, &ctx), n_src)
+}
+
 /// Expected number of synapses of a projection, for memory estimates.
 pub fn expected_synapses(rule: &Rule, n_src: usize, n_tgt: usize) -> f64 {
     let (s, t) = (n_src as f64, n_tgt as f64);
@@ -208,6 +218,28 @@ impl Csr {
     /// Number of synapses.
     pub fn len(&self) -> usize {
         self.targets.len()
+    }
+
+    /// The source of each synapse, in storage order (the rows unrolled).
+    pub fn sources(&self) -> Vec<u32> {
+        let mut out = Vec::with_capacity(self.len());
+        for (s, w) in self.row_ptr.windows(2).enumerate() {
+            out.resize(w[1], s as u32);
+        }
+        out
+    }
+
+    /// The storage position of the synapse from `source` to `target` (the first of
+    /// them when there are several), found by binary search in the row.
+    pub fn position(&self, source: u32, target: u32) -> Option<usize> {
+        let row = self.row(source);
+        let k = row.partition_point(|&x| x < target);
+        (row.get(k) == Some(&target)).then(|| self.row_ptr[source as usize] + k)
+    }
+
+    /// The targets of `source`, ascending.
+    pub fn row(&self, source: u32) -> &[u32] {
+        &self.targets[self.row_ptr[source as usize]..self.row_ptr[source as usize + 1]]
     }
 
     /// Whether there are no synapses.
