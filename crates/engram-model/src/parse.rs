@@ -150,7 +150,7 @@ fn read_model(root: &mut TableReader<'_>, stem: &str, registry: &dyn Registry) -
         trial_steps,
         populations,
         projections: Vec::new(),
-        record: Record { spikes: Vec::new(), state: Vec::new(), rate_bin: 1e-3, weights: Vec::new() },
+        record: Record { spikes: Vec::new(), state: Vec::new(), rate_bin: 1e-3, rates_from: 0.0, weights: Vec::new() },
     };
     for i in 0..model.populations.len() {
         resolve_inputs(&mut model, i, &pops)?;
@@ -747,7 +747,13 @@ fn read_record(entry: Option<Entry<'_>>, model: &Model) -> Result<Record> {
         (0..model.populations.len()).map(|population| SpikeRecord { population, ids: None }).collect()
     };
     let Some(entry) = entry else {
-        return Ok(Record { spikes: all(model), state: Vec::new(), rate_bin: 1e-3, weights: Vec::new() });
+        return Ok(Record {
+            spikes: all(model),
+            state: Vec::new(),
+            rate_bin: 1e-3,
+            rates_from: 0.0,
+            weights: Vec::new(),
+        });
     };
     let mut t = entry.table("record", "a [record] table")?;
     let spikes = match t.get("spikes") {
@@ -778,6 +784,17 @@ fn read_record(entry: Option<Entry<'_>>, model: &Model) -> Result<Record> {
     let rate_bin = match t.get("rate_bin") {
         Some(e) => e.quantity("record.rate_bin", Dim::TIME)?.max(model.dt),
         None => 1e-3,
+    };
+    let rates_from = match t.get("rates_from") {
+        Some(e) => {
+            let from = e.quantity("record.rates_from", Dim::TIME)?;
+            if !(0.0..model.duration).contains(&from) {
+                let msg = format!("expected a time ≥ 0 and before the end of the run ({} s)", model.duration);
+                return Err(e.error("record.rates_from", msg));
+            }
+            from
+        }
+        None => 0.0,
     };
     let mut state = Vec::new();
     if let Some(e) = t.get("state") {
@@ -842,5 +859,5 @@ fn read_record(entry: Option<Entry<'_>>, model: &Model) -> Result<Record> {
         None => Vec::new(),
     };
     t.finish()?;
-    Ok(Record { spikes, state, rate_bin, weights })
+    Ok(Record { spikes, state, rate_bin, rates_from, weights })
 }
