@@ -60,10 +60,10 @@ class Result:
         #: Simulated time (s).
         self.duration: float = data["duration"]
         #: The fields of ``summary.json``: ``model``, ``engram_version``, ``duration_s``,
-        #: ``dt_s``, ``seed``, ``threads``, ``n_neurons``, ``n_synapses``,
-        #: ``synapse_bytes``, ``bytes_per_synapse``, ``build_s``, ``run_s``,
-        #: ``peak_rss_bytes`` and ``populations`` (name → ``n``, ``model``, ``spikes``,
-        #: ``rate_hz``, ``cv_isi``), and with structural projections ``structural``
+        #: ``rates_from_s``, ``dt_s``, ``seed``, ``threads``, ``n_neurons``,
+        #: ``n_synapses``, ``synapse_bytes``, ``bytes_per_synapse``, ``build_s``,
+        #: ``run_s``, ``peak_rss_bytes`` and ``populations`` (name → ``n``, ``model``,
+        #: ``spikes``, ``rate_hz`` from ``rates_from_s`` on, ``cv_isi``), and with structural projections ``structural``
         #: (name → ``times_s``, ``synapses``, ``pruned``, ``grown``, ``in_degree_min``,
         #: ``in_degree_max``, one entry at the start and after each rewiring); JSON's
         #: null is None.

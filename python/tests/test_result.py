@@ -10,7 +10,7 @@ import pytest
 import engram
 
 SUMMARY_FIELDS = {
-    "model", "engram_version", "duration_s", "dt_s", "seed", "threads", "n_neurons", "n_synapses",
+    "model", "engram_version", "duration_s", "rates_from_s", "dt_s", "seed", "threads", "n_neurons", "n_synapses",
     "synapse_bytes", "bytes_per_synapse", "build_s", "run_s", "peak_rss_bytes", "populations",
 }  # fmt: skip
 
@@ -50,6 +50,19 @@ def test_summary_has_the_summary_json_fields(result):
     assert s["n_synapses"] == s["synapse_bytes"] / s["bytes_per_synapse"]
     exc = s["populations"]["exc"]
     assert exc["rate_hz"] == pytest.approx(exc["spikes"] / (80 * 0.1))
+
+
+def test_rates_from_leaves_out_the_onset_in_numpy(small):
+    # Issue 25, item 7: with record.rates_from the summary's rate counts the spikes at
+    # t >= 40 ms over the remaining 60 ms; counted here with NumPy.
+    result = small.with_overrides({"record.rates_from": "40 ms"}).run(threads=1)
+    assert result.summary["rates_from_s"] == pytest.approx(0.04)
+    for pop, n in (("exc", 80), ("inh", 20)):
+        t, _ = result.spikes(pop)
+        late = np.count_nonzero(t >= 0.04 - 1e-12)
+        assert 0 < late < len(t)
+        assert result.summary["populations"][pop]["rate_hz"] == pytest.approx(late / (n * 0.06), rel=1e-12)
+        assert result.summary["populations"][pop]["spikes"] == len(t)
 
 
 def test_state_is_times_by_ids(result):

@@ -99,6 +99,38 @@ impl SpikeTrains {
         self.trains.iter().map(Vec::len).sum()
     }
 
+    /// The same neurons over the narrower window `[t_start, t_stop]`: each train keeps
+    /// the spikes with `t_start <= t <= t_stop`, as Neo's `SpikeTrain.time_slice` (which
+    /// Elephant uses), so every statistic of the result is that statistic on the window.
+    /// This is how an onset transient is left out.
+    ///
+    /// Fails unless `t_start < t_stop` and both lie within this window.
+    pub fn window(&self, t_start: f64, t_stop: f64) -> Result<SpikeTrains, AnalysisError> {
+        if !(t_start.is_finite() && t_stop.is_finite() && t_start < t_stop) {
+            return Err(AnalysisError::param(
+                "window",
+                format!("expected t_start < t_stop, found [{t_start}, {t_stop}] s"),
+            ));
+        }
+        if t_start < self.t_start || t_stop > self.t_stop {
+            return Err(AnalysisError::param(
+                "window",
+                format!("[{t_start}, {t_stop}] s is not inside the recording [{}, {}] s", self.t_start, self.t_stop),
+            ));
+        }
+        // Trains are sorted, so each slice is two binary searches.
+        let trains = self
+            .trains
+            .iter()
+            .map(|t| {
+                let lo = t.partition_point(|&x| x < t_start);
+                let hi = t.partition_point(|&x| x <= t_stop);
+                t[lo..hi].to_vec()
+            })
+            .collect();
+        Ok(SpikeTrains { trains, t_start, t_stop })
+    }
+
     /// The trains of the neurons in `neurons`, in that order, over the same window.
     ///
     /// # Panics
@@ -160,6 +192,20 @@ mod tests {
         assert_eq!(e.to_string(), "spike at 1.5 s of neuron 0 lies outside the window [0, 1] s");
         assert!(SpikeTrains::new(vec![], 1.0, 1.0).is_err());
         assert!(SpikeTrains::from_flat(&[0.1], &[], 1, 0.0, 1.0).is_err());
+    }
+
+    #[test]
+    fn window_keeps_the_spikes_inside_it_edges_included() {
+        let st = SpikeTrains::new(vec![vec![0.1, 0.5, 0.7, 1.0], vec![0.2]], 0.0, 1.0).unwrap();
+        let w = st.window(0.5, 0.8).unwrap();
+        assert_eq!(w.train(0), &[0.5, 0.7]);
+        assert!(w.train(1).is_empty());
+        assert_eq!((w.t_start(), w.t_stop(), w.len()), (0.5, 0.8, 2));
+        assert_eq!(st.window(0.7, 1.0).unwrap().train(0), &[0.7, 1.0]);
+        let e = st.window(0.8, 0.5).unwrap_err();
+        assert_eq!(e.to_string(), "window: expected t_start < t_stop, found [0.8, 0.5] s");
+        let e = st.window(0.5, 1.5).unwrap_err();
+        assert_eq!(e.to_string(), "window: [0.5, 1.5] s is not inside the recording [0, 1] s");
     }
 
     #[test]

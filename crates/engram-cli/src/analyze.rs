@@ -18,14 +18,14 @@ use serde_json::{json, Map, Value};
 
 use crate::{AnalyzeArgs, Failure};
 
-/// Bin width for correlations and synchrony: 5 ms, about one synaptic time constant, the
-/// usual scale of "synchronous" in cortical recordings.
+/// Default bin width for correlations and synchrony (`--correlation-bin`): 5 ms, about
+/// one synaptic time constant, the usual scale of "synchronous" in cortical recordings.
 const CORRELATION_BIN_S: f64 = 0.005;
 /// At most this many neurons (the first that spiked) enter the correlation matrix: the
 /// matrix grows as the square of the count, and 1,000 neurons give ~500,000 pairs, far
 /// more than the mean needs.
 const CORRELATION_MAX_NEURONS: usize = 1000;
-/// Counting window of the Fano factor.
+/// Default counting window of the Fano factor (`--fano-window`).
 const FANO_WINDOW_S: f64 = 0.1;
 /// Sampling period of the population rate whose spectrum is taken (1 kHz, Nyquist
 /// 500 Hz, above any network oscillation).
@@ -36,8 +36,9 @@ const VAN_ROSSUM_PAIRS: usize = 100;
 /// Histogram bins of the report's figures.
 const REPORT_BINS: usize = 50;
 /// Dynamic connectivity in the report: the most active neurons, components, rounds of
-/// multiplicative updates. 100 neurons and 3 components keep the fit well under a second
-/// and the figure readable.
+/// multiplicative updates. 100 neurons and 3 components keep the figure readable and
+/// the fit cheap: the whole `--report` of a 1 s CUBA run (examples/cuba.toml) takes
+/// 0.30 s of CPU time against 0.07 s without it (`perf stat`).
 const NTF_NEURONS: usize = 100;
 const NTF_RANK: usize = 3;
 const NTF_ITERATIONS: usize = 300;
@@ -58,15 +59,71 @@ fn bad(path: &Path, problem: impl std::fmt::Display) -> Failure {
     Failure::Input(miette::miette!("{}: {problem}", path.display()))
 }
 
-/// Parses `--duration` ("10 s", "200 ms") to seconds.
-fn parse_duration(text: &str) -> Result<f64, Failure> {
-    let q = engram_model::parse_quantity(text).map_err(|e| Failure::Input(miette::miette!("--duration: {e}")))?;
-    if q.dim != engram_model::Dim::TIME || !(q.value > 0.0 && q.value.is_finite()) {
-        return Err(Failure::Input(miette::miette!(
-            "--duration: expected a positive time such as \"10 s\", found \"{text}\""
-        )));
+/// Parses the time `text` given to `flag` ("10 s", "200 ms") to seconds: positive, or
+/// non-negative with `zero_ok`; `example` goes into the message when it is not.
+fn parse_time(flag: &str, text: &str, example: &str, zero_ok: bool) -> Result<f64, Failure> {
+    let q = engram_model::parse_quantity(text).map_err(|e| Failure::Input(miette::miette!("{flag}: {e}")))?;
+    let in_range = if zero_ok { q.value >= 0.0 } else { q.value > 0.0 };
+    if q.dim != engram_model::Dim::TIME || !(in_range && q.value.is_finite()) {
+        let what = if zero_ok { "a time ≥ 0" } else { "a positive time" };
+        return Err(Failure::Input(miette::miette!("{flag}: expected {what} such as \"{example}\", found \"{text}\"")));
     }
     Ok(q.value)
+}
+
+fn parse_duration(text: &str) -> Result<f64, Failure> {
+    parse_time("--duration", text, "10 s", false)
+}
+
+/// The analysed window and the bin widths: the flags, or their defaults.
+struct Settings {
+    t_start: f64,
+    t_stop: f64,
+    fano_window: f64,
+    correlation_bin: f64,
+}
+
+/// Relative slack when comparing `--t-stop` with the recorded duration: the duration is
+/// a number of steps times `dt`, so "1 s" may be a few ulps above a 1 s run's 0.99…9 s.
+const DURATION_SLACK: f64 = 1e-9;
+
+fn read_settings(args: &AnalyzeArgs, input: &Input) -> Result<Settings, Failure> {
+    let input_err = |m: String| Failure::Input(miette::miette!("{m}"));
+    // Nine decimals: a duration from the last spike may be a sum of steps, and
+    // 0.9760000000000004 s says no more than 0.976 s.
+    let duration = format!("{:.9}", input.duration).trim_end_matches('0').trim_end_matches('.').to_string();
+    let end = format!("the end of the recording ({duration} s, from {})", input.duration_source);
+    let t_start = match &args.t_start {
+        Some(text) => parse_time("--t-start", text, "500 ms", true)?,
+        None => 0.0,
+    };
+    let t_stop = match &args.t_stop {
+        Some(text) => {
+            let t = parse_time("--t-stop", text, "2 s", false)?;
+            if t > input.duration * (1.0 + DURATION_SLACK) {
+                return Err(input_err(format!("--t-stop: \"{text}\" is past {end}")));
+            }
+            t.min(input.duration)
+        }
+        None => input.duration,
+    };
+    if t_start >= t_stop {
+        let start = args.t_start.as_deref().unwrap_or("0 s");
+        return Err(input_err(match &args.t_stop {
+            Some(stop) => format!("--t-start: \"{start}\" is not before --t-stop \"{stop}\""),
+            None => format!("--t-start: \"{start}\" is not before {end}"),
+        }));
+    }
+    let width = |flag: &str, text: &Option<String>, example: &str, default: f64| match text {
+        Some(t) => parse_time(flag, t, example, false),
+        None => Ok(default),
+    };
+    Ok(Settings {
+        t_start,
+        t_stop,
+        fano_window: width("--fano-window", &args.fano_window, "100 ms", FANO_WINDOW_S)?,
+        correlation_bin: width("--correlation-bin", &args.correlation_bin, "5 ms", CORRELATION_BIN_S)?,
+    })
 }
 
 fn read_input(args: &AnalyzeArgs) -> Result<Input, Failure> {
@@ -144,8 +201,8 @@ fn put(obj: &mut Map<String, Value>, notes: &mut Vec<String>, key: &str, value: 
     obj.insert(key.to_string(), number(value));
 }
 
-/// All statistics of one population.
-fn analyze_population(st: &SpikeTrains) -> (Value, ForReport) {
+/// All statistics of one population, over the window of `st`.
+fn analyze_population(st: &SpikeTrains, settings: &Settings) -> (Value, ForReport) {
     let mut obj = Map::new();
     let mut notes = Vec::new();
     let n = st.len();
@@ -174,7 +231,7 @@ fn analyze_population(st: &SpikeTrains) -> (Value, ForReport) {
         }
     }
 
-    match fano_factors(st, FANO_WINDOW_S) {
+    match fano_factors(st, settings.fano_window) {
         Ok(f) => put(&mut obj, &mut notes, "fano", variability::finite_mean(&f).0, "no neuron spiked"),
         Err(e) => put(&mut obj, &mut notes, "fano", f64::NAN, &e.to_string()),
     }
@@ -182,7 +239,7 @@ fn analyze_population(st: &SpikeTrains) -> (Value, ForReport) {
     let active: Vec<usize> = (0..n).filter(|&i| !st.train(i).is_empty()).collect();
     let corr_ids: Vec<usize> = active.iter().copied().take(CORRELATION_MAX_NEURONS).collect();
     let mut correlation = None;
-    match BinnedSpikeTrains::new(&st.select(&corr_ids), CORRELATION_BIN_S) {
+    match BinnedSpikeTrains::new(&st.select(&corr_ids), settings.correlation_bin) {
         Ok(binned) if corr_ids.len() >= 2 => {
             let m = correlation_matrix(&binned);
             put(&mut obj, &mut notes, "correlation", m.mean_off_diagonal().0, "no pair with spikes in whole bins");
@@ -193,7 +250,7 @@ fn analyze_population(st: &SpikeTrains) -> (Value, ForReport) {
     }
     obj.insert("correlation_neurons".into(), json!(corr_ids.len()));
 
-    match BinnedSpikeTrains::new(st, CORRELATION_BIN_S) {
+    match BinnedSpikeTrains::new(st, settings.correlation_bin) {
         Ok(binned) => put(&mut obj, &mut notes, "synchrony_chi", golomb_chi(&binned), "no neuron's count varies"),
         Err(e) => put(&mut obj, &mut notes, "synchrony_chi", f64::NAN, &e.to_string()),
     }
@@ -220,11 +277,11 @@ fn analyze_population(st: &SpikeTrains) -> (Value, ForReport) {
     (Value::Object(obj), ForReport { rates, cvs, isis_ms, correlation })
 }
 
-fn settings() -> Value {
+fn settings_json(settings: &Settings) -> Value {
     json!({
-        "correlation_bin_s": CORRELATION_BIN_S,
+        "correlation_bin_s": settings.correlation_bin,
         "correlation_max_neurons": CORRELATION_MAX_NEURONS,
-        "fano_window_s": FANO_WINDOW_S,
+        "fano_window_s": settings.fano_window,
         "lvr_R_s": LVR_R_DEFAULT,
         "spectrum_bin_s": SPECTRUM_BIN_S,
         "welch": {"n_segments": 8, "overlap": 0.5, "window": "hann"},
@@ -236,16 +293,25 @@ fn settings() -> Value {
 /// Reads the input, computes every population's statistics and writes the results.
 pub fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
     let input = read_input(args)?;
+    let settings = read_settings(args, &input)?;
+    let whole_run = settings.t_start == 0.0 && settings.t_stop == input.duration;
     let mut trains = Vec::new();
     for (a, size) in &input.pops {
+        // Checked over the whole recording, so a bad spike outside the window is still
+        // reported; then cut to the window.
         let st = SpikeTrains::from_flat(&a.times, &a.ids, *size, 0.0, input.duration)
             .map_err(|e| bad(&input.spikes_path, format!("population '{}': {e}", a.name)))?;
+        let st = if whole_run {
+            st
+        } else {
+            st.window(settings.t_start, settings.t_stop).map_err(|e| Failure::Runtime(e.to_string()))?
+        };
         trains.push(st);
     }
     let mut pops = Map::new();
     let mut for_report = Vec::new();
     for ((a, _), st) in input.pops.iter().zip(&trains) {
-        let (value, rep) = analyze_population(st);
+        let (value, rep) = analyze_population(st, &settings);
         pops.insert(a.name.clone(), value);
         for_report.push(rep);
     }
@@ -254,7 +320,9 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
         "input": input.spikes_path.display().to_string(),
         "duration_s": input.duration,
         "duration_from": input.duration_source,
-        "settings": settings(),
+        "t_start_s": settings.t_start,
+        "t_stop_s": settings.t_stop,
+        "settings": settings_json(&settings),
         "populations": pops,
     });
     std::fs::create_dir_all(&input.out_dir)
@@ -262,7 +330,7 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
     let json_path = input.out_dir.join("analysis.json");
     engram_io::write_json(&json_path, &result).map_err(|e| Failure::Runtime(e.to_string()))?;
     if args.report {
-        write_report(&input, &trains, &for_report).map_err(|e| Failure::Runtime(e.to_string()))?;
+        write_report(&input, &settings, &trains, &for_report).map_err(|e| Failure::Runtime(e.to_string()))?;
     }
     if !args.quiet {
         print_summary(&result, &input.out_dir, args.report);
@@ -272,7 +340,7 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
 
 /// Draws the non-negative tensor factorisation of the sliding-window correlations of the
 /// most active neurons of one population, when the recording holds at least 3 windows.
-fn plot_dynamic_connectivity(dir: &Path, name: &str, st: &SpikeTrains) -> Result<(), engram_io::IoError> {
+fn plot_dynamic_connectivity(dir: &Path, name: &str, st: &SpikeTrains, bin: f64) -> Result<(), engram_io::IoError> {
     let window = (st.duration() / 10.0).max(NTF_MIN_WINDOW_S);
     let step = window / 2.0;
     if st.duration() < window + 2.0 * step {
@@ -288,8 +356,7 @@ fn plot_dynamic_connectivity(dir: &Path, name: &str, st: &SpikeTrains) -> Result
     let path = dir.join(format!("ntf_{name}.png"));
     let fail =
         |e: engram_analysis::AnalysisError| engram_io::IoError::Plot { path: path.clone(), message: e.to_string() };
-    let tensor = engram_analysis::connectivity_tensor(&st.select(&by_activity), CORRELATION_BIN_S, window, step)
-        .map_err(fail)?;
+    let tensor = engram_analysis::connectivity_tensor(&st.select(&by_activity), bin, window, step).map_err(fail)?;
     if tensor.data.iter().all(|&v| v == 0.0) {
         return Ok(());
     }
@@ -311,7 +378,12 @@ fn plot_dynamic_connectivity(dir: &Path, name: &str, st: &SpikeTrains) -> Result
     engram_io::plot_components(&path, &title, &components, &times)
 }
 
-fn write_report(input: &Input, trains: &[SpikeTrains], reps: &[ForReport]) -> Result<(), engram_io::IoError> {
+fn write_report(
+    input: &Input,
+    settings: &Settings,
+    trains: &[SpikeTrains],
+    reps: &[ForReport],
+) -> Result<(), engram_io::IoError> {
     let dir = input.out_dir.join("report");
     std::fs::create_dir_all(&dir).map_err(|e| engram_io::IoError::Fs {
         action: "create directory",
@@ -346,18 +418,20 @@ fn write_report(input: &Input, trains: &[SpikeTrains], reps: &[ForReport]) -> Re
     for (name, r) in names.iter().zip(reps) {
         if let Some(m) = &r.correlation {
             let title =
-                format!("{name}: spike-count correlation, {} ms bins, {} neurons", CORRELATION_BIN_S * 1e3, m.n);
+                format!("{name}: spike-count correlation, {} ms bins, {} neurons", settings.correlation_bin * 1e3, m.n);
             engram_io::plot_matrix(&dir.join(format!("correlation_{name}.png")), &title, m.n, &m.values)?;
         }
     }
     for (name, st) in names.iter().zip(trains) {
-        plot_dynamic_connectivity(&dir, name, st)?;
+        plot_dynamic_connectivity(&dir, name, st, settings.correlation_bin)?;
     }
     Ok(())
 }
 
 fn print_summary(result: &Value, out: &Path, report: bool) {
     let f = |v: &Value| v.as_f64().map_or("n/a".to_string(), |x| format!("{x:.3}"));
+    let time = |k: &str| result[k].as_f64().unwrap_or(f64::NAN);
+    println!("  window {}–{} s", time("t_start_s"), time("t_stop_s"));
     if let Some(pops) = result["populations"].as_object() {
         for (name, p) in pops {
             println!(

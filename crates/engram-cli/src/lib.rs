@@ -98,6 +98,19 @@ pub struct AnalyzeArgs {
     /// Recorded time, e.g. "10 s" (default: summary.json's, or the last spike's time).
     #[arg(long)]
     pub duration: Option<String>,
+    /// Start of the analysed window, e.g. "500 ms" to leave out the onset transient
+    /// (default: 0).
+    #[arg(long, value_name = "TIME")]
+    pub t_start: Option<String>,
+    /// End of the analysed window (default: the end of the recording).
+    #[arg(long, value_name = "TIME")]
+    pub t_stop: Option<String>,
+    /// Counting window of the Fano factor (default: "100 ms").
+    #[arg(long, value_name = "TIME")]
+    pub fano_window: Option<String>,
+    /// Bin width of the spike-count correlations and of the synchrony χ (default: "5 ms").
+    #[arg(long, value_name = "TIME")]
+    pub correlation_bin: Option<String>,
     /// No summary on stdout.
     #[arg(long, short)]
     pub quiet: bool,

@@ -57,9 +57,13 @@ fn spikes_of<'a>(model: &'a Model, net: &'a Network) -> Vec<PopulationSpikes<'a>
 pub fn summary(model: &Model, net: &Network, threads: usize, run_s: f64) -> Value {
     let rec = net.recordings();
     let duration = net.current_step() as f64 * model.dt;
+    // `rate_hz` counts the spikes from `record.rates_from` on (step × dt ≥ rates_from).
+    let from_step = (model.record.rates_from / model.dt).round() as usize;
+    let window = duration - from_step as f64 * model.dt;
     let mut pops = Map::new();
     for (p, pop) in model.populations.iter().enumerate() {
         let spikes = rec.total_spikes(p);
+        let in_window = rec.spikes_from(p, from_step) as usize;
         // Over the recorded neurons; `rate_hz` counts every neuron.
         let cv = match &rec.recorded[p] {
             Some(_) => engram_analysis::cv_isi(&rec.spikes[p].times, &rec.spikes[p].ids, pop.size),
@@ -71,7 +75,7 @@ pub fn summary(model: &Model, net: &Network, threads: usize, run_s: f64) -> Valu
                 "n": pop.size,
                 "model": pop.kind.name,
                 "spikes": spikes,
-                "rate_hz": number(engram_analysis::mean_rate(spikes as usize, pop.size, duration)),
+                "rate_hz": number(engram_analysis::mean_rate(in_window, pop.size, window)),
                 "cv_isi": number(cv),
             }),
         );
@@ -81,6 +85,7 @@ pub fn summary(model: &Model, net: &Network, threads: usize, run_s: f64) -> Valu
         "model": model.name,
         "engram_version": env!("CARGO_PKG_VERSION"),
         "duration_s": duration,
+        "rates_from_s": model.record.rates_from,
         "dt_s": model.dt,
         "seed": model.seed,
         "threads": threads,
@@ -237,9 +242,12 @@ pub fn print_report(summary: &Value, dir: &Path) {
     // A closed stdout (`engram run ... | head`) is not an error of the run.
     let mut out = std::io::stdout().lock();
     let f = |k: &str| summary[k].as_f64().unwrap_or(f64::NAN);
+    // The rates leave out the first `rates_from` seconds; the header says so.
+    let from = f("rates_from_s");
+    let window = if from > 0.0 { format!("; rates over {from}–{} s", f("duration_s")) } else { String::new() };
     let _ = writeln!(
         out,
-        "{}: {} neurons, {} synapses; built in {:.2} s, simulated {} s in {:.2} s",
+        "{}: {} neurons, {} synapses; built in {:.2} s, simulated {} s in {:.2} s{window}",
         summary["model"].as_str().unwrap_or(""),
         summary["n_neurons"],
         summary["n_synapses"],

@@ -7,6 +7,7 @@ use std::error::Error;
 use std::path::Path;
 use std::sync::OnceLock;
 
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -286,7 +287,42 @@ fn draw_rate_panel(
             let right = (left + rate_bin_s).min(duration_s);
             [(left * 1e3, r), (right * 1e3, r)]
         });
-        chart.draw_series(LineSeries::new(steps, colour.stroke_width(2)))?;
+        draw_polyline(&chart, steps, colour, 2)?;
+    }
+    Ok(())
+}
+
+/// Draws the polyline through `points` (data coordinates) `width` pixels wide.
+///
+/// Plotters strokes a path wider than 1 px by filling one polygon around all of it;
+/// a trace of thousands of samples, several per pixel column, folds that polygon over
+/// itself, and the fill leaves holes and fills loops, so the line looks dashed (issue
+/// 25). Here the path is mapped to pixels once and drawn as 1 px segments, which
+/// plotters rasterises segment by segment without gaps, `width²` times shifted by
+/// whole pixels: a square brush.
+pub(crate) fn draw_polyline(
+    chart: &ChartContext<BitMapBackend, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    points: impl IntoIterator<Item = (f64, f64)>,
+    colour: RGBColor,
+    width: u32,
+) -> DrawResult {
+    let area = chart.plotting_area().strip_coord_spec();
+    let (x0, y0) = area.get_base_pixel();
+    let mut pixels: Vec<(i32, i32)> = Vec::new();
+    for p in points {
+        let (x, y) = chart.backend_coord(&p);
+        let q = (x - x0, y - y0);
+        // Samples that land on the same pixel as the one before add nothing.
+        if pixels.last() != Some(&q) {
+            pixels.push(q);
+        }
+    }
+    let lo = -((width as i32 - 1) / 2);
+    for dx in lo..lo + width as i32 {
+        for dy in lo..lo + width as i32 {
+            let shifted = pixels.iter().map(|&(x, y)| (x + dx, y + dy)).collect::<Vec<_>>();
+            area.draw(&PathElement::new(shifted, colour.stroke_width(1)))?;
+        }
     }
     Ok(())
 }
@@ -440,7 +476,7 @@ fn draw_state_panel(area: &DrawingArea<BitMapBackend, Shift>, trace: &StateTrace
         });
         // Thin lines only when many neurons overlap; a few read better thicker.
         let stroke = if n_ids <= MAX_LEGEND_IDS { 2 } else { 1 };
-        chart.draw_series(LineSeries::new(points, colour.stroke_width(stroke)))?;
+        draw_polyline(&chart, points, colour, stroke)?;
     }
     Ok(())
 }
@@ -458,6 +494,43 @@ mod tests {
         assert!(keep.iter().step_by(2).all(|&k| k));
         let keep = subsample_mask(501);
         assert_eq!(keep.iter().filter(|&&k| k).count(), 500);
+    }
+
+    /// Draws a LIF-like sawtooth (rise from -60 to -50 over 40 ms, reset; 10,000
+    /// samples, ~25 per pixel column) with `draw` on a 400 × 200 px canvas and returns,
+    /// per pixel column, the rows of the line's colour.
+    fn sawtooth_columns(
+        draw: impl Fn(&ChartContext<BitMapBackend, Cartesian2d<RangedCoordf64, RangedCoordf64>>, Vec<(f64, f64)>),
+    ) -> Vec<Vec<usize>> {
+        let (w, h) = (400usize, 200usize);
+        let mut buf = vec![255u8; w * h * 3];
+        {
+            let root = BitMapBackend::with_buffer(&mut buf, (w as u32, h as u32)).into_drawing_area();
+            let chart = ChartBuilder::on(&root).margin(20).build_cartesian_2d(0.0..1000.0, -62.0..-48.0).unwrap();
+            let points = (0..10_000).map(|k| (k as f64 * 0.1, -60.0 + 10.0 * ((k % 400) as f64 / 400.0))).collect();
+            draw(&chart, points);
+            root.present().unwrap();
+        }
+        let c = PALETTE[0];
+        (0..w).map(|x| (0..h).filter(|&y| buf[(y * w + x) * 3..][..3] == [c.0, c.1, c.2]).collect()).collect()
+    }
+
+    #[test]
+    fn polyline_is_continuous_issue_25() {
+        // Issue 25, item 12: state.png's lines looked dashed. Every pixel column the
+        // trace crosses holds one unbroken run of its colour, and a reset column spans
+        // the whole jump: no gaps along the line, no holes across it.
+        let columns = sawtooth_columns(|chart, points| draw_polyline(chart, points, PALETTE[0], 2).unwrap());
+        let drawn: Vec<(usize, &Vec<usize>)> = columns.iter().enumerate().filter(|(_, c)| !c.is_empty()).collect();
+        let (first, last) = (drawn[0].0, drawn[drawn.len() - 1].0);
+        assert!(last - first > 300, "the trace spans the plot: columns {first}..{last}");
+        assert_eq!(drawn.len(), last - first + 1, "a column without the line");
+        for (x, rows) in drawn {
+            assert_eq!(rows.len(), rows[rows.len() - 1] - rows[0] + 1, "column {x} has a hole: {rows:?}");
+        }
+        // 160 px (200 less the margins) for 14 mV: a reset column covers the 10 mV jump,
+        // ~114 px.
+        assert!(columns.iter().any(|rows| rows.len() > 100), "a reset is drawn as one vertical stroke");
     }
 
     #[test]

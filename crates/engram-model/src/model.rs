@@ -218,6 +218,9 @@ pub struct Record {
     pub state: Vec<StateRecord>,
     /// Bin width (s) of the population-rate histograms written and plotted.
     pub rate_bin: f64,
+    /// Start (s) of the window over which `summary.json`'s `rate_hz` counts spikes, so
+    /// that an onset transient can be left out; 0 by default, below the duration.
+    pub rates_from: f64,
     /// Weight monitors of plastic projections.
     pub weights: Vec<WeightRecord>,
     /// Projections whose synapses (sources, targets, weights, delays) are written at the

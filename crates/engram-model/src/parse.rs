@@ -174,6 +174,7 @@ fn read_model(root: &mut TableReader<'_>, stem: &str, registry: &dyn Registry) -
             spikes: Vec::new(),
             state: Vec::new(),
             rate_bin: 1e-3,
+            rates_from: 0.0,
             weights: Vec::new(),
             connectivity: Vec::new(),
         },
@@ -827,6 +828,7 @@ fn read_record(entry: Option<Entry<'_>>, model: &Model) -> Result<Record> {
             spikes: all(model),
             state: Vec::new(),
             rate_bin: 1e-3,
+            rates_from: 0.0,
             weights: Vec::new(),
             connectivity: Vec::new(),
         });
@@ -860,6 +862,17 @@ fn read_record(entry: Option<Entry<'_>>, model: &Model) -> Result<Record> {
     let rate_bin = match t.get("rate_bin") {
         Some(e) => e.quantity("record.rate_bin", Dim::TIME)?.max(model.dt),
         None => 1e-3,
+    };
+    let rates_from = match t.get("rates_from") {
+        Some(e) => {
+            let from = e.quantity("record.rates_from", Dim::TIME)?;
+            if !(0.0..model.duration).contains(&from) {
+                let msg = format!("expected a time ≥ 0 and before the end of the run ({} s)", model.duration);
+                return Err(e.error("record.rates_from", msg));
+            }
+            from
+        }
+        None => 0.0,
     };
     let mut state = Vec::new();
     if let Some(e) = t.get("state") {
@@ -928,5 +941,5 @@ fn read_record(entry: Option<Entry<'_>>, model: &Model) -> Result<Record> {
         None => Vec::new(),
     };
     t.finish()?;
-    Ok(Record { spikes, state, rate_bin, weights, connectivity })
+    Ok(Record { spikes, state, rate_bin, rates_from, weights, connectivity })
 }

@@ -29,9 +29,13 @@ pub fn summary<'py>(
 ) -> PyResult<Bound<'py, PyDict>> {
     let rec = net.recordings();
     let duration = net.current_step() as f64 * model.dt;
+    // `rate_hz` counts the spikes from `record.rates_from` on (step × dt ≥ rates_from).
+    let from_step = (model.record.rates_from / model.dt).round() as usize;
+    let window = duration - from_step as f64 * model.dt;
     let pops = PyDict::new(py);
     for (p, pop) in model.populations.iter().enumerate() {
         let spikes = rec.total_spikes(p);
+        let in_window = rec.spikes_from(p, from_step) as usize;
         // Over the recorded neurons; `rate_hz` counts every neuron.
         let cv = match &rec.recorded[p] {
             Some(_) => engram_analysis::cv_isi(&rec.spikes[p].times, &rec.spikes[p].ids, pop.size),
@@ -42,7 +46,7 @@ pub fn summary<'py>(
         d.set_item("cv_isi", number(cv))?;
         d.set_item("model", pop.kind.name)?;
         d.set_item("n", pop.size)?;
-        d.set_item("rate_hz", number(engram_analysis::mean_rate(spikes as usize, pop.size, duration)))?;
+        d.set_item("rate_hz", number(engram_analysis::mean_rate(in_window, pop.size, window)))?;
         d.set_item("spikes", spikes)?;
         pops.set_item(&pop.name, d)?;
     }
@@ -58,6 +62,7 @@ pub fn summary<'py>(
     s.set_item("n_synapses", n_syn)?;
     s.set_item("peak_rss_bytes", peak_rss_bytes())?;
     s.set_item("populations", pops)?;
+    s.set_item("rates_from_s", model.record.rates_from)?;
     s.set_item("run_s", run_s)?;
     s.set_item("seed", model.seed)?;
     let counts = net.synapse_counts();

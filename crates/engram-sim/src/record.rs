@@ -46,6 +46,12 @@ impl Recordings {
     pub fn total_spikes(&self, p: usize) -> u64 {
         self.counts_per_step[p].iter().map(|&c| c as u64).sum()
     }
+
+    /// Spikes of population `p` (all neurons) from step `from` on, i.e. at times
+    /// `≥ from × dt`: the count behind a rate that leaves out an onset transient.
+    pub fn spikes_from(&self, p: usize, from: usize) -> u64 {
+        self.counts_per_step[p].iter().skip(from).map(|&c| c as u64).sum()
+    }
 }
 
 /// Recorded weights of one plastic projection.
