@@ -132,8 +132,8 @@ pub struct RunArgs {
     /// Run directory to write (default: runs/<model name>).
     #[arg(long, short)]
     pub out: Option<PathBuf>,
-    /// Worker threads, at most all cores (default: as many as the network's work per
-    /// step pays for, at most all cores; one for a few thousand neurons).
+    /// Worker threads, at most all cores (default: as many as the network is large
+    /// enough to keep busy, at most all cores; one for a few thousand neurons).
     #[arg(long, short = 'j')]
     pub threads: Option<usize>,
     /// No progress bar and no report on stdout.
