@@ -6,7 +6,10 @@
 //! a tenth of the CPU time in `sched_yield` and futex wake-ups). Threads that live for
 //! the whole run and spin at a barrier between steps see each other within
 //! nanoseconds, which made the run phase of the speed benchmark (10,000 steps) 7 %
-//! faster (0.61 → 0.57 s).
+//! faster (0.61 → 0.57 s). They spin only briefly before parking, and run a late
+//! thread's part of the step themselves ([`engram_sim::spin::wait_until`], as the
+//! simulation's workers do), so a machine busy with other work does not make them
+//! wait for a thread that has lost its core.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::OnceLock;
