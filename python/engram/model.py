@@ -115,7 +115,8 @@ class Model:
         """Builds and simulates the network and returns its :class:`Result`.
 
         ``duration`` (such as ``"2 s"``) and ``seed`` replace the model's for this run;
-        ``threads`` (default: every core) does not change the results. With
+        ``threads`` (default: as many as the network's work per epoch pays for, at most
+        every core; ``summary["threads"]`` says how many) does not change the results. With
         ``progress`` a progress line is written to ``sys.stderr``. The GIL is released
         while the network runs; Ctrl-C raises KeyboardInterrupt within a fraction of a
         second. A run that cannot go on (memory, unstable integration) raises

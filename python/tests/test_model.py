@@ -65,3 +65,8 @@ def test_models_pickle_as_their_text(small):
     assert again.toml == small.with_overrides({"simulation.seed": 11}).toml
     unnamed = engram.Model.from_str(SMALL.replace('name = "small"\n', ""), name="stem")
     assert pickle.loads(pickle.dumps(unnamed)).name == "stem"
+
+
+def test_by_default_a_small_network_runs_on_one_thread(small):
+    # 100 neurons do too little per epoch to pay for a second worker (as with engram run).
+    assert small.run(duration="10 ms").summary["threads"] == 1

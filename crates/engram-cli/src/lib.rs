@@ -169,7 +169,8 @@ pub struct RunArgs {
     /// Run directory to write (default: runs/<model name>).
     #[arg(long, short)]
     pub out: Option<PathBuf>,
-    /// Worker threads (default and most: all cores).
+    /// Worker threads, at most all cores (default: as many as the network is large
+    /// enough to keep busy, at most all cores; one for a few thousand neurons).
     #[arg(long, short = 'j')]
     pub threads: Option<usize>,
     /// No progress bar and no report on stdout.
@@ -197,6 +198,18 @@ pub(crate) fn threads(requested: Option<usize>) -> Result<usize, Failure> {
         Some(0) => Err(Failure::Input(miette::miette!("--threads: expected at least 1 thread, found 0"))),
         Some(t) => Ok(t),
         None => Ok(std::thread::available_parallelism().map_or(1, |n| n.get())),
+    }
+}
+
+/// The workers of `engram run` for `--threads`: by default as many as the network's
+/// work per epoch pays for, at most all cores (`engram_sim::spin::workers_for`: a
+/// network of a few thousand neurons runs on one); else the number asked for, no more
+/// than the cores.
+pub(crate) fn run_workers(requested: Option<usize>, quiet: bool) -> Result<engram_sim::spin::Workers, Failure> {
+    use engram_sim::spin::Workers;
+    match requested {
+        None => Ok(Workers::Auto(engram_sim::spin::usable_threads(usize::MAX))),
+        Some(_) => Ok(Workers::Exactly(workers(threads(requested)?, quiet))),
     }
 }
 

@@ -247,13 +247,15 @@ pub fn print_report(summary: &Value, dir: &Path) {
     let window = if from > 0.0 { format!("; rates over {from}–{} s", f("duration_s")) } else { String::new() };
     let _ = writeln!(
         out,
-        "{}: {} neurons, {} synapses; built in {:.2} s, simulated {} s in {:.2} s{window}",
+        "{}: {} neurons, {} synapses; built in {:.2} s, simulated {} s in {:.2} s on {} {}{window}",
         summary["model"].as_str().unwrap_or(""),
         summary["n_neurons"],
         summary["n_synapses"],
         f("build_s"),
         f("duration_s"),
         f("run_s"),
+        summary["threads"],
+        if summary["threads"] == 1 { "thread" } else { "threads" },
     );
     if let Some(pops) = summary["populations"].as_object() {
         for (name, p) in pops {

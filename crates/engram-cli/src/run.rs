@@ -14,7 +14,7 @@ use crate::{output, Failure, RunArgs};
 /// Runs a model and writes its run directory.
 pub fn run(args: &RunArgs) -> Result<(), Failure> {
     let model = args.model.load(args.quiet)?;
-    let threads = crate::workers(crate::threads(args.threads)?, args.quiet);
+    let workers = crate::run_workers(args.threads, args.quiet)?;
     let out = args.out.clone().unwrap_or_else(|| PathBuf::from("runs").join(&model.name));
     // Created first, so an unwritable place fails before a long run, and removed
     // again if anything below fails: an existing run directory is never touched.
@@ -28,7 +28,7 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         let _ = ctrlc::set_handler(move || stop.store(true, Ordering::Relaxed));
     }
 
-    let mut net = Network::build(&model, threads).map_err(runtime)?;
+    let mut net = Network::build(&model, workers).map_err(runtime)?;
     let steps = model.steps();
     let show = !args.quiet && std::io::stderr().is_terminal();
     let started = Instant::now();
@@ -58,7 +58,7 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
     result.map_err(runtime)?;
     let run_s = started.elapsed().as_secs_f64();
 
-    let summary = output::summary(&model, &net, threads, run_s);
+    let summary = output::summary(&model, &net, net.workers(), run_s);
     output::write_run(&run_dir, &model, &net, &summary).map_err(|e| Failure::Runtime(e.to_string()))?;
     let final_dir = run_dir.commit().map_err(|e| Failure::Runtime(e.to_string()))?;
     if !args.quiet {

@@ -125,3 +125,22 @@ fn more_threads_than_cores_run_on_the_cores_and_say_so() {
     let spikes = |d: &str| std::fs::read(dir.path().join(d).join("spikes.npz")).expect("spikes are written");
     assert_eq!(spikes("many"), spikes("one"), "the same spikes on one thread and on all cores");
 }
+
+#[test]
+fn by_default_a_small_network_runs_on_one_thread_and_says_so() {
+    // CUBA's 4,000 neurons do too little per 0.1 ms epoch to pay for a second worker.
+    let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/cuba.toml");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cuba");
+    let run = Command::new(env!("CARGO_BIN_EXE_engram"))
+        .args(["run", model.to_str().unwrap(), "--out", out.to_str().unwrap(), "--duration", "100 ms"])
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    let first = stdout.lines().next().unwrap();
+    assert!(first.starts_with("cuba: 4000 neurons, ") && first.ends_with(" s on 1 thread"), "{first}");
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["threads"], 1);
+}

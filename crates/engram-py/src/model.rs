@@ -7,6 +7,7 @@
 use std::path::PathBuf;
 
 use engram_model::{Registry, StateSpec};
+use engram_sim::spin::Workers;
 use engram_sim::Models;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -172,13 +173,14 @@ impl Model {
             reparsed = self.with_overrides(py, extra)?;
             &reparsed.model
         };
-        let threads = match threads {
+        let workers = match threads {
             Some(0) => return Err(bad_argument("threads", "expected at least 1 thread, found 0")),
             // No more workers than cores: see `engram_sim::spin::usable_threads`.
-            Some(t) => engram_sim::spin::usable_threads(t),
-            None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            Some(t) => Workers::Exactly(engram_sim::spin::usable_threads(t)),
+            // As many as the network's work per epoch pays for, as `engram run` does.
+            None => Workers::Auto(engram_sim::spin::usable_threads(usize::MAX)),
         };
-        crate::run::run(py, model, threads, progress)
+        crate::run::run(py, model, workers, progress)
     }
 
     fn __repr__(&self) -> String {

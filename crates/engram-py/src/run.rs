@@ -13,6 +13,7 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use engram_model::Model;
+use engram_sim::spin::Workers;
 use engram_sim::{Network, SimError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -22,11 +23,11 @@ use crate::errors::runtime_error;
 /// How often the waiting thread checks for signals and redraws the progress line.
 const POLL: Duration = Duration::from_millis(50);
 
-/// Builds and runs `model` on `threads` workers; returns the recordings dict.
-pub fn run<'py>(py: Python<'py>, model: &Model, threads: usize, progress: bool) -> PyResult<Bound<'py, PyDict>> {
+/// Builds and runs `model` on `workers` workers; returns the recordings dict.
+pub fn run<'py>(py: Python<'py>, model: &Model, workers: Workers, progress: bool) -> PyResult<Bound<'py, PyDict>> {
     let steps = model.steps();
-    let (net, run_s) = drive(py, model, threads, steps, progress)?;
-    crate::recordings::to_python(py, model, &net, threads, run_s)
+    let (net, run_s) = drive(py, model, workers, steps, progress)?;
+    crate::recordings::to_python(py, model, &net, net.workers(), run_s)
 }
 
 /// What the simulation thread hands back: the network after its run, and the
@@ -36,7 +37,7 @@ type Outcome = Result<(Network, f64), SimError>;
 /// Builds `model` and runs it for `steps` steps on a scoped thread, checking for
 /// signals meanwhile. The build cannot be stopped part-way; a Ctrl-C during it stops
 /// the run at its first epoch.
-fn drive(py: Python<'_>, model: &Model, threads: usize, steps: u64, progress: bool) -> PyResult<(Network, f64)> {
+fn drive(py: Python<'_>, model: &Model, workers: Workers, steps: u64, progress: bool) -> PyResult<(Network, f64)> {
     let stop = AtomicBool::new(false);
     let done = AtomicU64::new(0);
     let mut bar = progress.then(|| Progress::new(steps));
@@ -44,7 +45,7 @@ fn drive(py: Python<'_>, model: &Model, threads: usize, steps: u64, progress: bo
         let (tx, mut rx) = mpsc::channel::<Outcome>();
         let (stop, done) = (&stop, &done);
         scope.spawn(move || {
-            let outcome = Network::build(model, threads).and_then(|mut net| {
+            let outcome = Network::build(model, workers).and_then(|mut net| {
                 let started = Instant::now();
                 let mut report = |d: u64, _: u64| done.store(d, Ordering::Relaxed);
                 net.run(steps, &mut report, stop)?;

@@ -6,9 +6,14 @@
 //! a tenth of the CPU time in `sched_yield` and futex wake-ups). Threads that live for
 //! the whole run and spin at a barrier between steps see each other within
 //! nanoseconds, which made the run phase of the speed benchmark (10,000 steps) 7 %
-//! faster (0.61 → 0.57 s).
+//! faster (0.61 → 0.57 s). They spin only briefly before parking, and run a late
+//! thread's part of the step themselves ([`engram_sim::spin::wait_until`], as the
+//! simulation's workers do), so a machine busy with other work does not make them
+//! wait for a thread that has lost its core.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::OnceLock;
+use std::thread::Thread;
 
 use engram_sim::spin::wait_until;
 
@@ -20,73 +25,88 @@ pub(crate) fn usable_threads() -> usize {
     engram_sim::spin::usable_threads(rayon::current_num_threads())
 }
 
-/// A reusable barrier for `threads` threads that spins instead of sleeping, and that
-/// releases everybody once a participant has panicked.
-struct SpinBarrier {
-    threads: usize,
-    arrived: AtomicUsize,
-    generation: AtomicUsize,
+/// The meeting point of [`lockstep`]'s threads: which part of each step has been
+/// claimed, how many parts are finished, and who to wake.
+struct Steps {
+    parts: usize,
+    /// Per part: one more than the last step it was claimed for.
+    claimed: Vec<AtomicUsize>,
+    /// Parts finished over the whole run: step `t` is complete at `(t + 1) · parts`.
+    finished: AtomicUsize,
+    /// The participating threads, each registered before its first wait.
+    threads: Vec<OnceLock<Thread>>,
     poisoned: AtomicBool,
 }
 
-impl SpinBarrier {
-    fn new(threads: usize) -> SpinBarrier {
-        SpinBarrier {
-            threads,
-            arrived: AtomicUsize::new(0),
-            generation: AtomicUsize::new(0),
-            poisoned: AtomicBool::new(false),
+impl Steps {
+    /// Runs part `part` of step `t` unless another thread has claimed it, and wakes
+    /// everybody if that completed the step.
+    fn run_part(&self, part: usize, t: usize, work: &impl Fn(usize, usize)) {
+        if self.claimed[part].fetch_max(t + 1, Ordering::AcqRel) > t {
+            return;
+        }
+        work(part, t);
+        if self.finished.fetch_add(1, Ordering::AcqRel) + 1 == (t + 1) * self.parts {
+            self.wake_all();
         }
     }
 
-    /// Waits until every thread has arrived. Returns false if a thread panicked.
-    fn wait(&self) -> bool {
-        let generation = self.generation.load(Ordering::Acquire);
-        if self.arrived.fetch_add(1, Ordering::AcqRel) + 1 == self.threads {
-            // The others cannot arrive again before they see the new generation, so
-            // the count is reset before anybody can add to it.
-            self.arrived.store(0, Ordering::Relaxed);
-            self.generation.fetch_add(1, Ordering::Release);
-            return !self.poisoned.load(Ordering::Acquire);
-        }
-        wait_until(
-            || self.generation.load(Ordering::Acquire) != generation || self.poisoned.load(Ordering::Acquire),
-            &[],
-        );
+    fn wake_all(&self) {
+        self.threads.iter().filter_map(OnceLock::get).for_each(Thread::unpark);
+    }
+
+    /// Waits until step `t` is complete. Returns false if a thread panicked.
+    fn wait(&self, t: usize) -> bool {
+        let complete = (t + 1) * self.parts;
+        wait_until(|| self.finished.load(Ordering::Acquire) >= complete || self.poisoned.load(Ordering::Acquire), &[]);
         !self.poisoned.load(Ordering::Acquire)
     }
 }
 
-/// Marks the barrier poisoned if its thread unwinds, so the others stop waiting.
-struct PoisonOnPanic<'a>(&'a SpinBarrier);
+/// Marks the run poisoned if its thread unwinds, and wakes the others so they stop
+/// waiting.
+struct PoisonOnPanic<'a>(&'a Steps);
 
 impl Drop for PoisonOnPanic<'_> {
     fn drop(&mut self) {
         if std::thread::panicking() {
             self.0.poisoned.store(true, Ordering::Release);
+            self.0.wake_all();
         }
     }
 }
 
-/// Calls `work(thread, t)` for every `thread < threads` and every `t < steps`, on
+/// Calls `work(part, t)` for every `part < threads` and every `t < steps`, on
 /// `threads` threads (the caller's among them): all calls of step `t` return before
 /// any call of step `t + 1` starts, and everything a call of step `t` wrote is visible
-/// to every call of step `t + 1`. A panic in one call ends the run and is raised again
-/// on the caller's thread.
+/// to every call of step `t + 1`. Each thread runs its own part of a step and then any
+/// part no other thread has begun: a thread that has lost its core to another program
+/// does not hold the others up, they run its part. A panic in one call ends the run and
+/// is raised again on the caller's thread.
 pub(crate) fn lockstep(threads: usize, steps: usize, work: impl Fn(usize, usize) + Sync) {
     let threads = threads.max(1);
     if threads == 1 {
         (0..steps).for_each(|t| work(0, t));
         return;
     }
-    let barrier = SpinBarrier::new(threads);
-    let run = |thread: usize| {
-        let _guard = PoisonOnPanic(&barrier);
-        for t in 0..steps {
-            work(thread, t);
-            if !barrier.wait() {
+    let shared = Steps {
+        parts: threads,
+        claimed: (0..threads).map(|_| AtomicUsize::new(0)).collect(),
+        finished: AtomicUsize::new(0),
+        threads: (0..threads).map(|_| OnceLock::new()).collect(),
+        poisoned: AtomicBool::new(false),
+    };
+    let run = |me: usize| {
+        let _guard = PoisonOnPanic(&shared);
+        let _ = shared.threads[me].set(std::thread::current());
+        let mut t = 0;
+        while t < steps {
+            (me..threads).chain(0..me).for_each(|part| shared.run_part(part, t, &work));
+            if !shared.wait(t) {
                 return;
             }
+            // A thread that was away resumes at the step the others have reached.
+            t = (t + 1).max(shared.finished.load(Ordering::Acquire) / threads);
         }
     };
     std::thread::scope(|scope| {

@@ -30,7 +30,7 @@ use crate::plasticity::{monitor::WeightMonitor, Delivery, Plastic, WorkerTraces}
 use crate::poisson_input::PoissonIn;
 use crate::record::{Connectivity, PopulationSpikes, Recordings, StateTraces};
 use crate::rng::{stream, Purpose, Stream};
-use crate::spin::wait_until;
+use crate::spin::{wait_until, workers_for, Workers};
 use crate::structural::{coactivity::SpikeHistory, Rewiring, SynapseCountLog};
 
 /// Sizes of a network before it is built.
@@ -126,6 +126,21 @@ struct Proj {
     structural: Option<Rewiring>,
 }
 
+/// Ends the helper threads of [`Network::run_epochs_threaded`] when dropped.
+struct Release<'a, 'scope> {
+    quit: &'a AtomicBool,
+    generation: &'a AtomicU64,
+    helpers: &'a [std::thread::ScopedJoinHandle<'scope, ()>],
+}
+
+impl Drop for Release<'_, '_> {
+    fn drop(&mut self) {
+        self.quit.store(true, Ordering::Release);
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        self.helpers.iter().for_each(|h| h.thread().unpark());
+    }
+}
+
 /// Offsets at which each row of `csr` passes the shard boundaries `bounds[1..W]`.
 fn row_splits(csr: &Csr, bounds: &[usize]) -> Vec<u32> {
     let inner = &bounds[1..bounds.len() - 1];
@@ -218,8 +233,9 @@ pub struct Network {
 }
 
 impl Network {
-    /// Builds the network of `model` with `threads` workers.
-    pub fn build(model: &Model, threads: usize) -> Result<Network, SimError> {
+    /// Builds the network of `model` with `workers` workers: a number, or
+    /// [`Workers::Auto`] to let the work of an epoch choose ([`workers_for`]).
+    pub fn build(model: &Model, workers: impl Into<Workers>) -> Result<Network, SimError> {
         let start = Instant::now();
         let est = estimate(model);
         if let Some(avail) = available_memory() {
@@ -231,16 +247,16 @@ impl Network {
                 });
             }
         }
-        let threads = threads.max(1);
+        let requested = workers.into();
         let pool = Arc::new(
             rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
+                .num_threads(requested.most())
                 .build()
                 .expect("a thread pool of a positive size can be built"),
         );
         let dt = model.dt;
 
-        let pops: Vec<PopInfo> = model
+        let mut pops: Vec<PopInfo> = model
             .populations
             .iter()
             .map(|p| {
@@ -254,14 +270,15 @@ impl Network {
                     size: p.size,
                     model,
                     n_receptors: p.kind.receptors.len(),
-                    bounds: (0..=threads).map(|w| p.size * w / threads).collect(),
+                    bounds: Vec::new(), // once the number of workers is known
+
                     current_steps,
                     current_amps,
                 }
             })
             .collect();
 
-        let projections: Vec<Proj> = pool.install(|| {
+        let mut projections: Vec<Proj> = pool.install(|| {
             model
                 .projections
                 .iter()
@@ -276,12 +293,12 @@ impl Network {
                         }
                         _ => csr.draw_weights_delays(p, model, i, scale),
                     }
-                    let splits = row_splits(&csr, &pops[p.target].bounds);
                     let plastic = Plastic::build(p, &csr, tgt.size, scale, dt);
                     let structural = Rewiring::build(i, p, &csr, src.size, tgt.size, scale, dt, model.seed);
                     let keep_initial =
                         p.plasticity.is_some() && structural.is_none() && model.record.connectivity.contains(&i);
                     let initial = keep_initial.then(|| csr.weights.clone());
+                    let splits = Vec::new(); // once the number of workers is known
                     Proj {
                         source: p.source,
                         target: p.target,
@@ -304,6 +321,19 @@ impl Network {
         // Without synapses any epoch length is correct; 100 steps keeps overhead low.
         let epoch = if min_delay == u16::MAX { 100 } else { min_delay as u64 };
         let slots = max_delay as usize + 1;
+        let threads = match requested {
+            Workers::Exactly(n) => n.max(1),
+            Workers::Auto(most) => {
+                let synapses: usize = projections.iter().map(|p| p.csr.len()).sum();
+                workers_for(model.n_neurons() as f64, synapses as f64, epoch as f64, dt, most)
+            }
+        };
+        for (pop, p) in pops.iter_mut().zip(&model.populations) {
+            pop.bounds = (0..=threads).map(|w| p.size * w / threads).collect();
+        }
+        for proj in &mut projections {
+            proj.splits = row_splits(&proj.csr, &pops[proj.target].bounds);
+        }
 
         // Parameters drawn per neuron: one stream per (population, parameter), drawn in
         // neuron order, so the values do not depend on the number of threads.
@@ -507,6 +537,12 @@ impl Network {
         self.step
     }
 
+    /// The number of workers, each running its part of every population on a thread
+    /// of its own.
+    pub fn workers(&self) -> usize {
+        self.workers.len()
+    }
+
     /// Steps per epoch (the minimum delay in steps).
     pub fn epoch_steps(&self) -> u64 {
         self.epoch
@@ -706,10 +742,14 @@ impl Network {
     }
 
     /// The step loop with one thread per worker, kept for the whole run: the calling
-    /// thread is worker 0 and merges the spikes between epochs; the others wait for the
-    /// next epoch spinning briefly, then yielding. rayon's fork-join per epoch parked and
-    /// woke its threads every step of a CUBA run (perf: 11 % of the time in the
-    /// scheduler).
+    /// thread runs worker 0 and merges the spikes between epochs. rayon's fork-join per
+    /// epoch parked and woke its threads every step of a CUBA run (perf: 11 % of the
+    /// time in the scheduler), so the threads meet with [`wait_until`]: spinning
+    /// briefly, then parking. Any thread may run another worker's epoch that nobody has
+    /// claimed yet (worker 0's excepted, which holds the caller's): when a thread has
+    /// lost its core to another program, the others run its worker instead of waiting
+    /// for it, so a busy machine costs no more than running on fewer threads. Which
+    /// thread runs a worker does not change what it computes.
     fn run_epochs_threaded(
         &mut self,
         end: u64,
@@ -737,27 +777,54 @@ impl Network {
         let (pops, projections, slots, dt, epoch_len, trial) = (&*pops, &*projections, *slots, *dt, *epoch, *trial);
         let n_pops = pops.len();
         let shared_pending = RwLock::new(std::mem::take(pending));
+        // Epoch `g` (from 1) of this call: its first step and length, whether to check
+        // the state, and per worker 1.. the last epoch it was claimed for.
         let generation = AtomicU64::new(0);
         let (epoch_t0, epoch_m) = (AtomicU64::new(0), AtomicU64::new(0));
         let (check_now, quit) = (AtomicBool::new(false), AtomicBool::new(false));
-        let done = AtomicUsize::new(0);
-        // Per helper worker: its spikes of the last epoch, and a failed NaN check.
-        type Outbox = (Vec<Vec<(u64, u32)>>, Option<SimError>);
-        let outboxes: Vec<Mutex<Outbox>> =
-            (1..workers.len()).map(|_| Mutex::new((vec![Vec::new(); n_pops], None))).collect();
         let (first, rest) = workers.split_at_mut(1);
         let worker0 = &mut first[0];
+        // Workers 1..: each with a failed NaN check of its last epoch.
+        let others: Vec<Mutex<(&mut Worker, Option<SimError>)>> =
+            rest.iter_mut().map(|w| Mutex::new((w, None))).collect();
+        let n_others = others.len();
+        let claimed: Vec<AtomicU64> = others.iter().map(|_| AtomicU64::new(0)).collect();
+        // Workers 1.. that have finished the current epoch.
+        let done = AtomicUsize::new(0);
+        let caller = std::thread::current();
+        // Claims worker `k + 1` for epoch `g` if nobody has, and runs its epoch; the
+        // thread that finishes the epoch's last one wakes the caller.
+        let run_other = |k: usize, g: u64| {
+            if claimed[k].fetch_max(g, Ordering::AcqRel) >= g {
+                return;
+            }
+            // Epoch `g` cannot end before this worker has run it, so these are its values.
+            let (t0, m) = (epoch_t0.load(Ordering::Relaxed), epoch_m.load(Ordering::Relaxed));
+            let mut guard = others[k].lock().expect("no panic holds it");
+            let (worker, failed) = &mut *guard;
+            let w = k + 1;
+            worker.begin(
+                w,
+                t0,
+                trial_starts(trial, t0),
+                pops,
+                projections,
+                &shared_pending.read().expect("no panic holds it"),
+                slots,
+            );
+            worker.advance(t0, m, pops, slots);
+            *failed =
+                if check_now.load(Ordering::Relaxed) { worker.check_finite(w, pops, t0 + m, dt).err() } else { None };
+            drop(guard);
+            if done.fetch_add(1, Ordering::AcqRel) + 1 == n_others {
+                caller.unpark();
+            }
+        };
         let mut t = *step;
         let outcome = std::thread::scope(|scope| {
-            let helpers: Vec<_> = rest
-                .iter_mut()
-                .zip(&outboxes)
-                .enumerate()
-                .map(|(k, (worker, outbox))| {
-                    let w = k + 1;
-                    let (shared_pending, generation, epoch_t0, epoch_m) =
-                        (&shared_pending, &generation, &epoch_t0, &epoch_m);
-                    let (check_now, quit, done) = (&check_now, &quit, &done);
+            let helpers: Vec<_> = (0..n_others)
+                .map(|k| {
+                    let (run_other, generation, quit) = (&run_other, &generation, &quit);
                     scope.spawn(move || {
                         let mut seen = 0;
                         loop {
@@ -766,34 +833,15 @@ impl Network {
                             if quit.load(Ordering::Acquire) {
                                 break;
                             }
-                            let (t0, m) = (epoch_t0.load(Ordering::Relaxed), epoch_m.load(Ordering::Relaxed));
-                            worker.begin(
-                                w,
-                                t0,
-                                trial_starts(trial, t0),
-                                pops,
-                                projections,
-                                &shared_pending.read().expect("no panic holds it"),
-                                slots,
-                            );
-                            worker.advance(t0, m, pops, slots);
-                            let failed = if check_now.load(Ordering::Relaxed) {
-                                worker.check_finite(w, pops, t0 + m, dt).err()
-                            } else {
-                                None
-                            };
-                            {
-                                let mut out = outbox.lock().expect("no panic holds it");
-                                for (list, shard) in out.0.iter_mut().zip(worker.shards.iter_mut()) {
-                                    std::mem::swap(list, &mut shard.spikes);
-                                }
-                                out.1 = failed;
-                            }
-                            done.fetch_add(1, Ordering::AcqRel);
+                            // Its own worker first, then any another thread has not begun.
+                            (k..n_others).chain(0..k).for_each(|j| run_other(j, seen));
                         }
                     })
                 })
                 .collect();
+            // Ends the helpers however this closure is left, a panic included (else the
+            // scope would wait for them for ever).
+            let _release = Release { quit: &quit, generation: &generation, helpers: &helpers };
             let mut next_check = t;
             // The epoch whose merged spikes are not yet recorded: recording them waits
             // until the helpers have started the next epoch, so that it runs beside their
@@ -815,7 +863,8 @@ impl Network {
                 epoch_t0.store(t, Ordering::Relaxed);
                 epoch_m.store(m, Ordering::Relaxed);
                 check_now.store(check, Ordering::Relaxed);
-                generation.fetch_add(1, Ordering::AcqRel);
+                let g = generation.fetch_add(1, Ordering::AcqRel) + 1;
+                helpers.iter().for_each(|h| h.thread().unpark());
                 if let Some(epoch) = unrecorded.take() {
                     record(recordings, history, &shared_pending.read().expect("no panic holds it"), epoch);
                 }
@@ -823,22 +872,22 @@ impl Network {
                 worker0.begin(0, t, trial_starts(trial, t), pops, projections, &pending, slots);
                 drop(pending);
                 worker0.advance(t, m, pops, slots);
-                let n_helpers = helpers.len();
-                if !wait_until(|| done.load(Ordering::Acquire) == n_helpers, &helpers) {
+                (0..n_others).for_each(|k| run_other(k, g));
+                if !wait_until(|| done.load(Ordering::Acquire) == n_others, &helpers) {
                     break Ok(()); // a helper panicked; the scope re-raises its panic
                 }
                 done.store(0, Ordering::Release);
                 let mut failed = None;
                 {
-                    let mut boxes: Vec<_> = outboxes.iter().map(|o| o.lock().expect("no panic holds it")).collect();
+                    let mut boxes: Vec<_> = others.iter().map(|o| o.lock().expect("no panic holds it")).collect();
                     let mut pend = shared_pending.write().expect("no panic holds it");
                     for p in 0..n_pops {
                         let mut lists: Vec<&[(u64, u32)]> = vec![worker0.shards[p].spikes.as_slice()];
-                        lists.extend(boxes.iter().map(|b| b.0[p].as_slice()));
+                        lists.extend(boxes.iter().map(|b| b.0.shards[p].spikes.as_slice()));
                         merge_epoch(&lists, &pops[p].bounds, t, m, &mut pend[p]);
                     }
                     for b in boxes.iter_mut() {
-                        b.0.iter_mut().for_each(Vec::clear);
+                        b.0.shards.iter_mut().for_each(|s| s.spikes.clear());
                         failed = failed.or(b.1.take());
                     }
                 }
@@ -858,8 +907,6 @@ impl Network {
                     break Err(SimError::Interrupted { time_ms: crate::error::ms(t as f64 * dt) });
                 }
             };
-            quit.store(true, Ordering::Release);
-            generation.fetch_add(1, Ordering::AcqRel);
             if let Some(epoch) = unrecorded {
                 record(recordings, history, &shared_pending.read().expect("no panic holds it"), epoch);
             }

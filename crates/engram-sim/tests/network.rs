@@ -6,7 +6,8 @@ use std::path::Path;
 
 use common::run;
 use engram_model::{load_model, Model};
-use engram_sim::Models;
+use engram_sim::spin::{workers_for, Workers};
+use engram_sim::{Models, Network};
 
 fn cuba(overrides: &[&str]) -> Model {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/cuba.toml");
@@ -45,6 +46,27 @@ fn same_seed_gives_identical_spikes_on_one_and_two_threads() {
     assert_eq!(one, spikes(&m, 2));
     assert_eq!(one, spikes(&m, 3));
     assert_eq!(one, spikes(&m, 1), "two runs with one seed differ");
+}
+
+/// Without a number of workers, the work of an epoch chooses it: CUBA's 4,000 neurons
+/// run on one; a network of 2,000 neurons without synapses, whose epochs last 100
+/// steps, on every worker allowed.
+#[test]
+fn the_work_of_an_epoch_chooses_the_number_of_workers() {
+    let small = Network::build(&cuba(&[]), Workers::Auto(4)).unwrap();
+    assert_eq!(small.workers(), 1);
+    assert_eq!(Network::build(&cuba(&[]), 3).unwrap().workers(), 3, "a number is honoured");
+    let m = common::model(
+        r#"
+        [simulation]
+        duration = "10 ms"
+        [populations.e]
+        n = 2000
+        model = "lif"
+        "#,
+    );
+    assert_eq!(Network::build(&m, Workers::Auto(4)).unwrap().workers(), 4);
+    assert_eq!(workers_for(2000.0, 0.0, 100.0, m.dt, 4), 4);
 }
 
 #[test]
