@@ -60,23 +60,23 @@ fn bad_keys_and_values_are_located() {
     let d = dir.path();
     assert_eq!(
         bad(d, &["--set", "training.epoks=3"]),
-        "error: digits.toml:43:1: training.epoks: unknown key `epoks` (did you mean `epochs`?)"
+        "error: --set training.epoks=3: training.epoks: unknown key `epoks` (did you mean `epochs`?)"
     );
     assert_eq!(
         bad(d, &["--set", "network.layers.hidden.tau_m=20"]),
-        "error: digits.toml:25:9: network.layers.hidden.tau_m: expected a time such as \"20 ms\", found the bare number 20 without a unit"
+        "error: --set network.layers.hidden.tau_m=20: network.layers.hidden.tau_m: expected a time such as \"20 ms\", found the bare number 20 without a unit"
     );
     assert_eq!(
         bad(d, &["--set", "network.surrogate=fast_sigmoud"]),
-        "error: digits.toml:18:13: network.surrogate: expected one of \"fast_sigmoid\", \"arctan\", \"triangle\", found \"fast_sigmoud\""
+        "error: --set network.surrogate=fast_sigmoud: network.surrogate: expected one of \"fast_sigmoid\", \"arctan\", \"triangle\", found \"fast_sigmoud\""
     );
     assert_eq!(
         bad(d, &["--set", "network.layers.hidden.connectivity=1.5"]),
-        "error: digits.toml:28:16: network.layers.hidden.connectivity: expected a fraction of connections in (0, 1], found 1.5"
+        "error: --set network.layers.hidden.connectivity=1.5: network.layers.hidden.connectivity: expected a fraction of connections in (0, 1], found 1.5"
     );
     assert_eq!(
         bad(d, &["--set", "network.layers.hidden.recurrent_connectivity=0.5"]),
-        "error: digits.toml:28:26: network.layers.hidden.recurrent_connectivity: needs `recurrent = true`"
+        "error: --set network.layers.hidden.recurrent_connectivity=0.5: network.layers.hidden.recurrent_connectivity: needs `recurrent = true`"
     );
 }
 
@@ -87,16 +87,19 @@ fn missing_and_corrupt_data_files() {
     let d = dir.path();
     assert_eq!(
         bad(d, &["--set", "data.path=missing.csv.gz"]),
-        "error: digits.toml:8:8: data.path: cannot read `missing.csv.gz`: No such file or directory (os error 2)"
+        "error: --set data.path=missing.csv.gz: data.path: cannot read `missing.csv.gz`: No such file or directory (os error 2)"
     );
     std::fs::write(d.join("short.csv"), "0,1,2\n").unwrap();
     assert_eq!(
         bad(d, &["--set", "data.path=short.csv"]),
-        "error: digits.toml:8:8: data.path: `short.csv` line 1: expected 65 values (64 pixels and the label), found 3"
+        "error: --set data.path=short.csv: data.path: `short.csv` line 1: expected 65 values (64 pixels and the label), found 3"
     );
     std::fs::write(d.join("gz.csv.gz"), [0x1f, 0x8b, 0, 1, 2]).unwrap();
     let line = bad(d, &["--set", "data.path=gz.csv.gz"]);
-    assert!(line.starts_with("error: digits.toml:8:8: data.path: `gz.csv.gz` is not a valid gzip file: "), "{line}");
+    assert!(
+        line.starts_with("error: --set data.path=gz.csv.gz: data.path: `gz.csv.gz` is not a valid gzip file: "),
+        "{line}"
+    );
 }
 
 #[test]
@@ -106,11 +109,11 @@ fn shapes_that_do_not_fit() {
     let d = dir.path();
     assert_eq!(
         bad(d, &["--set", "network.layers.out.size=12"]),
-        "error: digits.toml:31:8: network.layers.out.size: the last layer needs one neuron per class: expected 10, found 12"
+        "error: --set network.layers.out.size=12: network.layers.out.size: the last layer needs one neuron per class: expected 10, found 12"
     );
     assert_eq!(
         bad(d, &["--set", "network.loss=max_membrane"]),
-        "error: digits.toml:17:8: network.loss: the loss \"max_membrane\" needs a readout layer last, found `out` of kind \"lif\""
+        "error: --set network.loss=max_membrane: network.loss: the loss \"max_membrane\" needs a readout layer last, found `out` of kind \"lif\""
     );
     assert_eq!(
         bad(d, &["--set", "encoding.kind=raster", "--set", "encoding.channels=3"]),

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use common::{model, run, spike_steps};
 use engram_model::{load_model, Model};
-use engram_sim::Models;
+use engram_sim::{Models, Network};
 
 fn example(name: &str, overrides: &[&str]) -> Model {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(name);
@@ -148,7 +148,8 @@ fn plastic_cuba_is_thread_independent() {
         (spikes, net.synapses(0).weights.clone())
     };
     let one = result(1);
-    let initial = run(&example("cuba.toml", &["simulation.duration=\"0 ms\"", stdp]), 1).synapses(0).weights.clone();
+    // The weights as built, before any step (a run of no step is refused).
+    let initial = Network::build(&m, 1).unwrap().synapses(0).weights.clone();
     assert!(one.1.iter().zip(&initial).filter(|(a, b)| a != b).count() > 1000, "weights changed");
     assert!(one == result(2), "two threads differ from one");
     assert!(one == result(3), "three threads differ from one");
@@ -235,7 +236,7 @@ fn recurrent_stdp_weights_equal_the_rule_applied_to_the_recorded_spikes() {
         r#"projections.exc_exc.plasticity={ rule = "stdp_pair", w_max = "3.24 mV", A_plus = 0.05, A_minus = 0.06 }"#;
     let m = example("cuba.toml", &["simulation.duration=\"300 ms\"", stdp]);
     let net = run(&m, 2);
-    let initial = run(&example("cuba.toml", &["simulation.duration=\"0 ms\"", stdp]), 1).synapses(0).weights[0] as f64;
+    let initial = Network::build(&m, 1).unwrap().synapses(0).weights[0] as f64;
     // The initial weight is 1.62 mV, half of w_max.
     let (w_min, w_max) = (0.0, 2.0 * initial);
     // CUBA's delay is one step: the spikes of the last step are still in flight.
