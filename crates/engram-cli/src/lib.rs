@@ -149,14 +149,37 @@ impl ModelArgs {
 
     /// Reads and validates the model with the overrides, printing the reader's notes
     /// (a duration rounded to whole steps, say) on stderr unless `quiet`.
+    /// Errors and notes about a value that `--seed` or `--duration` set name that flag,
+    /// not the `--set` it became.
     pub(crate) fn load(&self, quiet: bool) -> Result<engram_model::Model, Failure> {
-        let model = engram_model::load_model(&self.model, &self.overrides(), &engram_sim::Models)?;
+        let model =
+            engram_model::load_model(&self.model, &self.overrides(), &engram_sim::Models).map_err(|mut e| {
+                e.file = self.flag_of(&e.file);
+                e
+            })?;
         if !quiet {
             for note in &model.notes {
-                eprintln!("note: {note}");
+                eprintln!("note: {}", self.flag_of(note));
             }
         }
         Ok(model)
+    }
+
+    /// `text` with the `--set` that `--seed` or `--duration` became at its start
+    /// written back as that flag.
+    fn flag_of(&self, text: &str) -> String {
+        let flags = [
+            self.seed.map(|s| (format!("--set simulation.seed={s}"), format!("--seed {s}"))),
+            self.duration
+                .as_ref()
+                .map(|d| (format!("--set simulation.duration=\"{d}\""), format!("--duration \"{d}\""))),
+        ];
+        for (set, flag) in flags.into_iter().flatten() {
+            if let Some(rest) = text.strip_prefix(&set) {
+                return format!("{flag}{rest}");
+            }
+        }
+        text.to_string()
     }
 }
 

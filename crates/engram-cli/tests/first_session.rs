@@ -163,6 +163,30 @@ fn error_in_an_override_names_the_override() {
     assert!(first_line(&err).starts_with("error: --set projections.ee.p=1.5: projections.ee.p: "), "{err}");
 }
 
+/// Item 10: a value given by `--duration` is named by that flag, not by the `--set` it becomes.
+#[test]
+fn a_duration_flag_is_named_as_given() {
+    let (code, _, err) = engram_on(COBA, &["check", "m.toml", "--duration", "0.25 ms"]);
+    assert_eq!(
+        (code, first_line(&err)),
+        (
+            0,
+            "note: --duration \"0.25 ms\": simulation.duration: 0.25 ms is not a whole number of time steps of 0.1 ms; \
+             simulating 3 steps (0.3 ms)"
+                .into()
+        )
+    );
+    let (code, _, err) = engram_on(COBA, &["check", "m.toml", "--duration", "2 mV"]);
+    assert_eq!(
+        (code, first_line(&err)),
+        (
+            2,
+            "error: --duration \"2 mV\": simulation.duration: expected a time such as \"20 ms\", found \"2 mV\" (a voltage)"
+                .into()
+        )
+    );
+}
+
 /// Item 11: `engram --help` says what engram is and lists each command with one line.
 #[test]
 fn help_says_what_engram_is() {
