@@ -12,7 +12,8 @@
 use crate::dist::Dist;
 use crate::error::closest;
 use crate::model::{Model, Plasticity};
-use crate::parse::{population_ref, read_params};
+use crate::parse::read_params;
+use crate::projection::population_ref;
 use crate::reader::{Entry, Result};
 use crate::spec::{ParamKind, ParamValue, Registry};
 use crate::units::Dim;
